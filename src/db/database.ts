@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { ltree } from '@electric-sql/pglite/contrib/ltree';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely, PostgresDialect, type PostgresPool, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { type Caller, scopePaths } from './caller.ts';
+import { acquireDataDirLock } from './lock.ts';
+import { PGlitePool } from './pglite-pool.ts';
+
+/** Tables are reached through `sql` templates in each module's store; the schema type stays open on purpose. */
+export type Tx = Transaction<Record<string, never>> | Kysely<Record<string, never>>;
+
+export interface DbRoles {
+  owner: string;
+  app: string;
+  public: string;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  name: string;
+  roles: DbRoles;
+  /** The connecting (administrative) user: migrations and role set-up only. */
+  admin: Kysely<Record<string, never>>;
+  /** Runs `fn` in one transaction as the caller: role, scope and actor set with SET LOCAL. */
+  run<T>(caller: Caller, fn: (trx: Transaction<Record<string, never>>) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction as the owner role, bypassing nothing but owning the tables (sealer, COPY). */
+  runAsOwner<T>(job: string, fn: (trx: Transaction<Record<string, never>>) => Promise<T>): Promise<T>;
+  pglite: PGlite | null;
+  pgPool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+/** Role names derived from the database name, so that two Gridloop databases on one cluster do not collide. */
+export function rolesFor(databaseName: string): DbRoles {
+  let base = databaseName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (base.length > 40) {
+    let h = 0;
+    for (const ch of databaseName) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    base = `${base.slice(0, 31)}_${h.toString(16)}`;
+  }
+  return { owner: `gl_${base}_owner`, app: `gl_${base}_app`, public: `gl_${base}_public` };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function setCaller(trx: Transaction<Record<string, never>>, roles: DbRoles, caller: Caller): Promise<void> {
+  let role = roles.app;
+  let scope = '{}';
+  let all = 'off';
+  let actor = 'public';
+  if (caller.kind === 'public') {
+    role = roles.public;
+  } else if (caller.kind === 'system') {
+    all = 'on';
+    actor = `system:${caller.job}`;
+  } else {
+    scope = `{${scopePaths(caller).join(',')}}`;
+    actor = caller.tokenId ? `token:${caller.tokenId}` : `user:${caller.userId}`;
+  }
+  await sql`select set_config('app.scope', ${scope}, true), set_config('app.scope_all', ${all}, true),
+    set_config('app.actor', ${actor}, true)`.execute(trx);
+  await sql.raw(`set local role ${quoteIdent(role)}`).execute(trx);
+}
+
+function wrap(kind: Database['kind'], name: string, kysely: Kysely<Record<string, never>>, extra: {
+  pglite: PGlite | null;
+  pgPool: pg.Pool | null;
+  close: () => Promise<void>;
+}): Database {
+  const roles = rolesFor(name);
+  return {
+    kind,
+    name,
+    roles,
+    admin: kysely,
+    run: (caller, fn) =>
+      kysely.transaction().execute(async (trx) => {
+        await setCaller(trx, roles, caller);
+        return fn(trx);
+      }),
+    runAsOwner: (job, fn) =>
+      kysely.transaction().execute(async (trx) => {
+        await sql`select set_config('app.scope_all', 'on', true), set_config('app.actor', ${`system:${job}`}, true)`.execute(
+          trx,
+        );
+        await sql.raw(`set local role ${quoteIdent(roles.owner)}`).execute(trx);
+        return fn(trx);
+      }),
+    ...extra,
+  };
+}
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
+  try {
+    const pgl = await PGlite.create({
+      dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
+      extensions: { postgis, ltree, pg_trgm },
+    });
+    const kysely = new Kysely<Record<string, never>>({
+      dialect: new PostgresDialect({ pool: new PGlitePool(pgl) as unknown as PostgresPool }),
+    });
+    return wrap('pglite', 'postgres', kysely, {
+      pglite: pgl,
+      pgPool: null,
+      close: async () => {
+        await kysely.destroy();
+        await pgl.close();
+        release();
+      },
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** A PGlite database restored from a dump (test workers share one migrated snapshot). */
+export async function openPgliteFromDump(dump: Blob): Promise<Database> {
+  const pgl = await PGlite.create({ loadDataDir: dump, extensions: { postgis, ltree, pg_trgm } });
+  const kysely = new Kysely<Record<string, never>>({
+    dialect: new PostgresDialect({ pool: new PGlitePool(pgl) as unknown as PostgresPool }),
+  });
+  return wrap('pglite', 'postgres', kysely, {
+    pglite: pgl,
+    pgPool: null,
+    close: async () => {
+      await kysely.destroy();
+      await pgl.close();
+    },
+  });
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client's error (server restart, network cut) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const name = new URL(url).pathname.replace(/^\//, '') || 'postgres';
+  const kysely = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
+  return wrap('postgres', decodeURIComponent(name), kysely, {
+    pglite: null,
+    pgPool: pool,
+    close: async () => {
+      await kysely.destroy();
+    },
+  });
+}
+
+export function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}

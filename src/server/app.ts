@@ -1,0 +1,243 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type Caller, PUBLIC } from '../db/caller.ts';
+import type { Database } from '../db/database.ts';
+import type { Config } from './config.ts';
+import { AppError, errorBody } from './errors.ts';
+import { negotiateLocale } from './i18n.ts';
+import { createMetrics } from './metrics.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { identityRoutes } from './modules/identity/routes.ts';
+import { IdentityService } from './modules/identity/service.ts';
+import { territoryRoutes } from './modules/territory/routes.ts';
+import { TerritoryService } from './modules/territory/service.ts';
+
+export const SESSION_COOKIE = 'gl_session';
+const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+const PKG = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+  version: string;
+};
+export const VERSION = PKG.version;
+
+export interface SeedState {
+  step: string;
+  done: number;
+  total: number;
+}
+
+export interface AppState {
+  status: 'ok' | 'seeding';
+  seed: SeedState | null;
+  migrations: number;
+  /** The database holds the synthetic demo city: the UI says so plainly. */
+  demo: boolean;
+}
+
+export interface AppContext {
+  config: Config;
+  db: Database;
+  identity: IdentityService;
+  territory: TerritoryService;
+  state: AppState;
+}
+
+export function createContext(config: Config, db: Database, migrations: number): AppContext {
+  return {
+    config,
+    db,
+    identity: new IdentityService(db),
+    territory: new TerritoryService(db),
+    state: { status: 'ok', seed: null, migrations, demo: false },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+    /** Set when the caller came with a session cookie: cookie-authenticated writes must echo it. */
+    csrfToken: string | null;
+    sessionId: string | null;
+  }
+  interface FastifyContextConfig {
+    /** false: a write that needs no CSRF token (login, which has no session yet). */
+    csrf?: boolean;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Transient database failures: the caller may retry, the server stays up. */
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(
+      e.code ?? '',
+    ) || /Connection terminated|timeout exceeded when trying to connect|connection is closed/i.test(e.message ?? '')
+  );
+}
+
+function fieldOf(err: FastifyError): string | undefined {
+  const v = err.validation?.[0];
+  if (!v) return undefined;
+  const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return missing ? (path ? `${path}.${missing}` : missing) : path || err.validationContext || undefined;
+}
+
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean | object } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  const basemapOrigin = ctx.config.basemapStyleUrl ? new URL(ctx.config.basemapStyleUrl).origin : null;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...(basemapOrigin ? [basemapOrigin] : [])],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ['blob:'],
+        connectSrc: ["'self'", ...(basemapOrigin ? [basemapOrigin] : [])],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie, { secret: ctx.config.sessionSecret });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gridloop API', version: VERSION, description: 'Grid-based governance: territory, identity, cases.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  const metrics = createMetrics(ctx);
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.decorateRequest('caller', null as never);
+  app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionId', null);
+
+  // Who is calling: a bearer token, a session cookie, or the public. Resolved before validation so that every
+  // handler and error sees the caller.
+  app.addHook('onRequest', async (req) => {
+    req.caller = PUBLIC;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      const caller = await ctx.identity.resolveToken(auth.slice(7).trim());
+      if (!caller) throw new AppError('UNAUTHENTICATED', { field: 'authorization' });
+      req.caller = caller;
+      return;
+    }
+    const raw = req.cookies[SESSION_COOKIE];
+    if (raw) {
+      const unsigned = req.unsignCookie(raw);
+      if (unsigned.valid && unsigned.value) {
+        const found = await ctx.identity.resolveSession(unsigned.value);
+        if (found) {
+          req.caller = found.caller;
+          req.csrfToken = found.csrfToken;
+          req.sessionId = unsigned.value;
+        }
+      }
+    }
+  });
+
+  // Cookie-authenticated writes must carry the session's CSRF token; token-authenticated ones cannot be forged by a
+  // browser, and public writes carry no authority.
+  app.addHook('preHandler', async (req) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
+    if (req.routeOptions.config?.csrf === false) {
+      const origin = req.headers.origin;
+      if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+        throw new AppError('CSRF_TOKEN_INVALID', { field: 'origin' });
+      }
+      return;
+    }
+    if (req.csrfToken && req.headers['x-csrf-token'] !== req.csrfToken) {
+      throw new AppError('CSRF_TOKEN_INVALID', { field: 'x-csrf-token' });
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const locale = negotiateLocale(req.headers['accept-language']);
+    let appErr: AppError;
+    if (err instanceof AppError) {
+      appErr = err;
+    } else if (err.validation) {
+      const field = fieldOf(err);
+      appErr = new AppError('VALIDATION_FAILED', { field, params: { detail: `${field ?? 'input'} ${err.validation[0]?.message ?? ''}` } });
+    } else if (err.statusCode === 429) {
+      appErr = new AppError('RATE_LIMITED');
+    } else if (err.statusCode === 413) {
+      appErr = new AppError('PAYLOAD_TOO_LARGE');
+    } else if (err.statusCode === 415) {
+      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', { field: 'content-type' });
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      appErr = new AppError('VALIDATION_FAILED', { field: 'body', params: { detail: err.message } });
+    } else if (isDatabaseDown(err)) {
+      reply.header('retry-after', '5');
+      appErr = new AppError('SERVICE_UNAVAILABLE');
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      appErr = new AppError('INTERNAL');
+    }
+    if (appErr.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+    reply.status(appErr.status).send(errorBody(appErr, locale));
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(identityRoutes(ctx));
+  await app.register(territoryRoutes(ctx));
+
+  if (existsSync(WEB_ROOT)) {
+    await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = /^\/(api|open311|docs|metrics)(\/|$)/.test(path);
+    if (!isApi && req.method === 'GET' && existsSync(`${WEB_ROOT}index.html`)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const locale = negotiateLocale(req.headers['accept-language']);
+    return reply.status(404).send(errorBody(new AppError('NOT_FOUND', { field: 'path' }), locale));
+  });
+
+  return app;
+}

@@ -1,0 +1,156 @@
+import type { Locale } from './i18n.ts';
+
+type Messages = Record<Locale, string>;
+
+/**
+ * The one catalogue of errors: a stable code for clients, an HTTP status, and the message in each language.
+ * `{field}` and other `{name}` placeholders are filled from the error's params.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: {
+    status: 400,
+    en: 'The request is not valid: {detail}',
+    'zh-Hant': '請求內容不正確：{detail}',
+    'zh-Hans': '请求内容不正确：{detail}',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    en: 'Please log in.',
+    'zh-Hant': '請先登入。',
+    'zh-Hans': '请先登录。',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    en: 'The username or password is wrong.',
+    'zh-Hant': '使用者名稱或密碼錯誤。',
+    'zh-Hans': '用户名或密码错误。',
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    en: 'Too many failed logins: this account is locked until {until}.',
+    'zh-Hant': '登入失敗次數過多，帳號已鎖定至 {until}。',
+    'zh-Hans': '登录失败次数过多，账号已锁定至 {until}。',
+  },
+  ACCOUNT_DISABLED: {
+    status: 403,
+    en: 'This account is disabled.',
+    'zh-Hant': '此帳號已停用。',
+    'zh-Hans': '此账号已停用。',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    en: 'Too many requests: please wait a moment and try again.',
+    'zh-Hant': '請求過於頻繁，請稍後再試。',
+    'zh-Hans': '请求过于频繁，请稍后再试。',
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    en: 'The page is out of date or the request did not come from Gridloop: reload and try again.',
+    'zh-Hant': '頁面已過期或請求並非來自本系統，請重新整理後再試。',
+    'zh-Hans': '页面已过期或请求并非来自本系统，请刷新后再试。',
+  },
+  FORBIDDEN: {
+    status: 403,
+    en: 'You are not allowed to do this.',
+    'zh-Hant': '您沒有執行此操作的權限。',
+    'zh-Hans': '您没有执行此操作的权限。',
+  },
+  TOKEN_SCOPE_MISSING: {
+    status: 403,
+    en: 'This API token lacks the scope {scope}.',
+    'zh-Hant': '此 API 權杖缺少權限範圍 {scope}。',
+    'zh-Hans': '此 API 令牌缺少权限范围 {scope}。',
+  },
+  NOT_FOUND: {
+    status: 404,
+    en: 'Not found.',
+    'zh-Hant': '找不到資料。',
+    'zh-Hans': '找不到数据。',
+  },
+  JURISDICTION_NOT_FOUND: {
+    status: 404,
+    en: 'No such jurisdiction in your area.',
+    'zh-Hant': '您的轄區內沒有此節點。',
+    'zh-Hans': '您的辖区内没有此节点。',
+  },
+  USER_NOT_FOUND: {
+    status: 404,
+    en: 'No such user.',
+    'zh-Hant': '找不到此使用者。',
+    'zh-Hans': '找不到此用户。',
+  },
+  USERNAME_TAKEN: {
+    status: 409,
+    en: 'The username {username} is already taken.',
+    'zh-Hant': '使用者名稱 {username} 已被使用。',
+    'zh-Hans': '用户名 {username} 已被使用。',
+  },
+  OUTSIDE_GRIDS: {
+    status: 404,
+    en: 'The point lies outside every grid.',
+    'zh-Hant': '該位置不在任何網格內。',
+    'zh-Hans': '该位置不在任何网格内。',
+  },
+  TERRITORY_INVALID: {
+    status: 422,
+    en: 'The territory file was refused: {count} problem(s) found; nothing was changed.',
+    'zh-Hant': '轄區檔案未被接受：發現 {count} 個問題，資料未作任何變更。',
+    'zh-Hans': '辖区文件未被接受：发现 {count} 个问题，数据未作任何变更。',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    en: 'The upload is too large.',
+    'zh-Hant': '上傳的內容過大。',
+    'zh-Hans': '上传的内容过大。',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    en: 'This content type is not accepted.',
+    'zh-Hant': '不接受此內容類型。',
+    'zh-Hans': '不接受此内容类型。',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    en: 'Gridloop is starting or cannot reach its database: try again shortly.',
+    'zh-Hant': '系統正在啟動或無法連線資料庫，請稍後再試。',
+    'zh-Hans': '系统正在启动或无法连接数据库，请稍后再试。',
+  },
+  INTERNAL: {
+    status: 500,
+    en: 'Something went wrong on our side; it has been logged.',
+    'zh-Hant': '系統發生錯誤，已記錄。',
+    'zh-Hans': '系统发生错误，已记录。',
+  },
+} as const satisfies Record<string, Messages & { status: number }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly opts: { field?: string; params?: Record<string, string | number>; details?: unknown } = {},
+  ) {
+    super(code);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
+  return ERRORS[code][locale].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  details?: unknown;
+}
+
+export function errorBody(err: AppError, locale: Locale): ErrorBody {
+  const body: ErrorBody = { code: err.code, message: errorMessage(err.code, locale, err.opts.params) };
+  if (err.opts.field) body.field = err.opts.field;
+  if (err.opts.details !== undefined) body.details = err.opts.details;
+  return body;
+}
