@@ -126,7 +126,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie, { secret: ctx.config.sessionSecret });
-  await app.register(rateLimit, { global: false });
+  // preHandler, so that a route's key may use the parsed body (login limits per address and username).
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gridloop API', version: VERSION, description: 'Grid-based governance: territory, identity, cases.' },

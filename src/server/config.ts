@@ -15,6 +15,8 @@ export interface Config {
   demoPassword: string;
   basemapStyleUrl: string | null;
   serviceBufferM: number;
+  /** Login attempts per minute per address and username before 429. */
+  loginRatePerMinute: number;
   logLevel: string;
   production: boolean;
 }
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoPassword: env.GRIDLOOP_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD,
     basemapStyleUrl: basemap,
     serviceBufferM: intVar(env, 'GRIDLOOP_SERVICE_BUFFER_M', 500, 0, 100_000),
+    loginRatePerMinute: intVar(env, 'GRIDLOOP_LOGIN_RATE_PER_MIN', 20, 1, 1_000_000),
     logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
   };

@@ -55,6 +55,7 @@ async function build(): Promise<TestEnv> {
     ...TEST_SECRETS,
     GRIDLOOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'gridloop-test-')),
     GRIDLOOP_DEMO: '0',
+    GRIDLOOP_LOGIN_RATE_PER_MIN: '100000',
     ...(backend === 'postgres' ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
   });
   const ctx = createContext(config, db, 0);

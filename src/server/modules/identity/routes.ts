@@ -62,7 +62,7 @@ export function identityRoutes(ctx: AppContext) {
           csrf: false,
           // Per address and username, so one user's typos cannot lock the whole office behind one NAT.
           rateLimit: {
-            max: 20,
+            max: ctx.config.loginRatePerMinute,
             timeWindow: '1 minute',
             keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
           },
