@@ -90,8 +90,10 @@ describe('audit chain', () => {
     const [seq] = anchor.split(':');
     const saved = await env.db.admin.transaction().execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
-      const { rows } = await sql<Record<string, unknown>>`delete from audit_log where chain_seq = ${seq}::bigint returning *`.execute(trx);
-      return rows[0]!;
+      // Keep the row as the database's own JSON, so microseconds survive the round trip.
+      const { rows } = await sql<{ j: string }>`delete from audit_log where chain_seq = ${seq}::bigint
+        returning to_jsonb(audit_log.*)::text as j`.execute(trx);
+      return rows[0]!.j;
     });
     expect((await verifyAudit(env.db, key)).ok).toBe(true);
     const cut = await verifyAudit(env.db, key, anchor);
@@ -99,7 +101,7 @@ describe('audit chain', () => {
     expect(cut.problem).toMatch(/deleted from the tail/);
     await env.db.admin.transaction().execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
-      await sql`insert into audit_log overriding system value select * from jsonb_populate_record(null::audit_log, ${JSON.stringify(saved)}::jsonb)`.execute(
+      await sql`insert into audit_log overriding system value select * from jsonb_populate_record(null::audit_log, ${saved}::jsonb)`.execute(
         trx,
       );
     });
