@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects run the same integration tests on the two databases: the embedded PGlite and PostgreSQL + PostGIS
-// (TEST_DATABASE_URL). Each worker keeps one migrated, seeded database for all its files (isolate: false), since
-// creating a PostGIS database costs seconds; tests create their own rows and never rely on an empty table.
+// Three projects. `unit`: pure rules and the web app's logic, no database. `pglite` and `postgres` run the same
+// integration tests on the two databases: the embedded PGlite and PostgreSQL + PostGIS (TEST_DATABASE_URL). Each
+// worker keeps one migrated, seeded database for all its files (isolate: false), since creating a PostGIS database
+// costs seconds; tests create their own rows and never rely on an empty table.
+const UNIT = ['src/domain/**/*.test.ts', 'src/web/**/*.test.ts', 'src/web/**/*.test.tsx', 'src/**/*.unit.test.ts'];
+
 const shared = {
   pool: 'forks' as const,
   isolate: false,
@@ -14,12 +17,14 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', root: '.', include: UNIT, testTimeout: 60_000 } },
       {
         test: {
           ...shared,
           name: 'pglite',
           root: '.',
-          include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+          include: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts', 'src/demo/**/*.test.ts'],
+          exclude: UNIT,
           env: { GRIDLOOP_TEST_BACKEND: 'pglite' },
           globalSetup: ['src/testing/global-setup.ts'],
         },
@@ -30,6 +35,7 @@ export default defineConfig({
           name: 'postgres',
           root: '.',
           include: ['src/server/**/*.test.ts'],
+          exclude: UNIT,
           env: { GRIDLOOP_TEST_BACKEND: 'postgres' },
         },
       },

@@ -37,6 +37,7 @@ function loud(msg) {
   console.log(`\n${bar}\n${msg}\n${bar}\n`);
 }
 
+vitest('unit');
 vitest('pglite');
 
 if (process.env.TEST_DATABASE_URL) {

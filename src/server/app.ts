@@ -233,7 +233,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const isApi = /^\/(api|open311|docs|metrics)(\/|$)/.test(path);
-    if (!isApi && req.method === 'GET' && existsSync(`${WEB_ROOT}index.html`)) {
+    // A missing asset (a stale hashed file name after a rebuild) must be a 404, not the app's HTML.
+    const isFile = /^\/assets\//.test(path) || /\.[a-z0-9]{1,8}$/i.test(path);
+    if (!isApi && !isFile && req.method === 'GET' && existsSync(`${WEB_ROOT}index.html`)) {
+      reply.header('cache-control', 'no-cache');
       return reply.type('text/html').sendFile('index.html');
     }
     const locale = negotiateLocale(req.headers['accept-language']);

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import en from './en.json';
+import { detectLanguage } from './i18n.ts';
+import zhHans from './zh-Hans.json';
+import zhHant from './zh-Hant.json';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+const files: Record<string, Map<string, string>> = {
+  'zh-Hant': flatten(zhHant),
+  'zh-Hans': flatten(zhHans),
+  en: flatten(en),
+};
+
+describe('web i18n resources', () => {
+  it('have exactly the same key set in zh-Hant, zh-Hans and en', () => {
+    const reference = [...(files.en?.keys() ?? [])].sort();
+    expect(reference.length).toBeGreaterThan(0);
+    for (const [lang, entries] of Object.entries(files)) {
+      expect([...entries.keys()].sort(), lang).toEqual(reference);
+    }
+  });
+
+  it('have no empty strings', () => {
+    for (const [lang, entries] of Object.entries(files)) {
+      const empty = [...entries].filter(([, v]) => v.trim() === '').map(([k]) => k);
+      expect(empty, lang).toEqual([]);
+    }
+  });
+
+  it('keeps the same interpolation variables in every language', () => {
+    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const [key, value] of files.en ?? []) {
+      for (const lang of ['zh-Hant', 'zh-Hans']) {
+        expect(vars(files[lang]?.get(key) ?? ''), `${lang} ${key}`).toEqual(vars(value));
+      }
+    }
+  });
+});
+
+describe('detectLanguage', () => {
+  it('maps Taiwan, Hong Kong and Hant tags to zh-Hant', () => {
+    for (const tag of ['zh-TW', 'zh-HK', 'zh-Hant', 'zh-Hant-TW']) expect(detectLanguage(null, [tag])).toBe('zh-Hant');
+  });
+  it('maps other Chinese tags to zh-Hans', () => {
+    for (const tag of ['zh', 'zh-CN', 'zh-Hans', 'zh-SG']) expect(detectLanguage(null, [tag])).toBe('zh-Hans');
+  });
+  it('falls back to English for other languages', () => {
+    expect(detectLanguage(null, ['fr-FR', 'zh-CN'])).toBe('en');
+    expect(detectLanguage(null, [])).toBe('en');
+  });
+  it('prefers a remembered choice', () => {
+    expect(detectLanguage('zh-Hant', ['en-US'])).toBe('zh-Hant');
+    expect(detectLanguage('klingon', ['zh-CN'])).toBe('zh-Hans');
+  });
+});
