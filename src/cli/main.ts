@@ -8,7 +8,7 @@ import { seedDemo } from '../demo/seed.ts';
 import { VERSION } from '../server/app.ts';
 import { ConfigError, type Config, loadConfig } from '../server/config.ts';
 import { AppError, errorMessage } from '../server/errors.ts';
-import { auditAnchor, auditKey, sealAll, verifyAudit } from '../server/modules/audit/service.ts';
+import { auditAnchor, auditKey, sealAll, verifyAndRecord } from '../server/modules/audit/service.ts';
 import { IdentityService, TOKEN_SCOPES } from '../server/modules/identity/service.ts';
 import { TerritoryService } from '../server/modules/territory/service.ts';
 import { ensureWebBuild } from './build-web.ts';
@@ -206,7 +206,7 @@ auditCmd
       const key = auditKey(config.dataKey);
       await sealAll(db, key);
       const bar = progress('verify');
-      const r = await verifyAudit(db, key, opts.anchor, (d, t) => bar.update(d, t, 'rows'));
+      const r = await verifyAndRecord(db, key, opts.anchor, (d, t) => bar.update(d, t, 'rows'));
       bar.stop();
       if (!r.ok) fail(new Error(`audit chain broken: ${r.problem}`));
       console.log(`audit chain intact: ${r.checked} rows verified${r.lastSeq ? `, last ${r.lastSeq}:${r.lastHash}` : ''}`);

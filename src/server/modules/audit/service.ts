@@ -146,6 +146,15 @@ export async function verifyAudit(
   });
 }
 
+/** Verifies, then records the run (and its verdict) as the `audit-verify` job. */
+export async function verifyAndRecord(db: Database, key: Buffer, anchor?: string, onProgress?: (d: number, t: number) => void) {
+  const result = await verifyAudit(db, key, anchor, onProgress);
+  await db.run({ kind: 'system', job: 'audit-verify' }, (trx) =>
+    recordAudit(trx, { action: 'job.run', details: { job: 'audit-verify', ok: result.ok, checked: result.checked, anchored: Boolean(anchor) } }),
+  );
+  return result;
+}
+
 export async function auditAnchor(db: Database): Promise<string | null> {
   return db.runAsOwner('audit-anchor', async (trx) => {
     const { rows } = await sql<{ seq: string; hash: string }>`

@@ -53,7 +53,11 @@ export class TerritoryService {
 
   /** Rebuilds the in-process routing index from the stored territory (a system job: it reads every grid). */
   async rebuildIndex(): Promise<void> {
-    const nodes = await this.db.run(systemCaller('locate-index'), (trx) => store.nodesForIndex(trx));
+    const nodes = await this.db.run(systemCaller('locate-index'), async (trx) => {
+      const all = await store.nodesForIndex(trx);
+      await recordAudit(trx, { action: 'job.run', details: { job: 'locate-index', nodes: all.length } });
+      return all;
+    });
     const grids = nodes
       .filter((n) => n.level === 'grid' && n.geometry)
       .map((n) => {
