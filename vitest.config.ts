@@ -17,11 +17,12 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', root: '.', include: UNIT, testTimeout: 60_000 } },
+      { test: { name: 'unit', root: '.', include: UNIT, testTimeout: 60_000, sequence: { groupOrder: 0 } } },
       {
         test: {
           ...shared,
           name: 'pglite',
+          sequence: { groupOrder: 1 },
           root: '.',
           include: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts', 'src/demo/**/*.test.ts'],
           exclude: UNIT,
@@ -33,6 +34,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'postgres',
+          sequence: { groupOrder: 2 },
           root: '.',
           include: ['src/server/**/*.test.ts'],
           exclude: UNIT,
