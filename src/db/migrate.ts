@@ -9,8 +9,6 @@ const LOCK_KEY = 7_201_604_311; // pg_advisory_lock key for migrations: any cons
 
 /** Tables whose rows nobody but the owner may change once written. */
 const APPEND_ONLY = ['audit_log'];
-/** Views the public role may read. */
-const PUBLIC_VIEWS = ['public_jurisdiction'];
 
 export class MigrationError extends Error {
   constructor(message: string) {
@@ -145,15 +143,23 @@ export async function migrate(db: Database, log: (msg: string) => void = () => {
       // writes domain tables but only appends to the audit log and never sees the migration table.
       await sql`begin`.execute(conn);
       await sql.raw(`set local role ${quoteIdent(owner)}`).execute(conn);
-      const { rows: owned } = await sql<{ t: string }>`
-        select c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and c.relkind in ('r', 'v', 'p') and pg_get_userbyid(c.relowner) = ${owner}
+      const { rows: owned } = await sql<{ t: string; k: string }>`
+        select c.relname as t, c.relkind::text as k from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'v', 'p', 'S') and pg_get_userbyid(c.relowner) = ${owner}
           and not c.relname like 'public\_%'`.execute(conn);
+      // The public role reads only the views named public_*: they expose no personal data.
+      const { rows: views } = await sql<{ t: string }>`
+        select c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'v' and c.relname like 'public\_%'`.execute(conn);
       const grants = [
-        ...owned.map((r) => `grant select, insert, update, delete on ${quoteIdent(r.t)} to ${quoteIdent(app)}`),
+        ...owned.map((r) =>
+          r.k === 'S'
+            ? `grant usage, select on sequence ${quoteIdent(r.t)} to ${quoteIdent(app)}`
+            : `grant select, insert, update, delete on ${quoteIdent(r.t)} to ${quoteIdent(app)}`,
+        ),
         ...APPEND_ONLY.map((t) => `revoke update, delete, truncate on ${t} from ${quoteIdent(app)}`),
         ...APPEND_ONLY.map((t) => `grant insert on ${t} to ${quoteIdent(pub)}`),
-                ...PUBLIC_VIEWS.map((v) => `grant select on ${v} to ${quoteIdent(pub)}`),
+        ...views.map((v) => `grant select on ${quoteIdent(v.t)} to ${quoteIdent(pub)}`),
       ];
       try {
         for (const g of grants) await sql.raw(g).execute(conn);

@@ -186,6 +186,19 @@ export function parseFeatureCollection(input: unknown): { features: ImportFeatur
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
+ * Geometry checks as one aggregate row each. PGlite (electric-sql/pglite#916) can swallow a PostGIS error and answer
+ * with no rows; an aggregate always answers one row, so no row means the check itself failed, never "no problems".
+ */
+async function checked<T>(trx: Tx, what: string, query: ReturnType<typeof sql>): Promise<T[]> {
+  const { rows } = await sql<{ items: T[] }>`select coalesce(json_agg(t), '[]'::json) as items from (${query}) t`.execute(trx);
+  if (rows.length !== 1 || !rows[0]) throw new Error(`the ${what} check of the territory could not be computed`);
+  return rows[0].items;
+}
+
+/** Overlay operations on a fixed precision grid (0.1 mm), robust where floating-point overlay fails. */
+const GRID = 1e-9;
+
+/**
  * Validates the features against each other and the stored territory with PostGIS, and applies them when nothing is
  * wrong. Runs inside the caller's transaction: when problems are found the caller rolls back, so a bad file changes
  * nothing. Children that stick out of their parent by less than the tolerance are clipped to it.
@@ -258,12 +271,15 @@ export async function validateAndApply(
   if (problems.length) return report;
 
   const tol = toleranceM2;
-  const { rows: outside } = await sql<{ idx: number; code: string; parentCode: string; area: number }>`
-    select i.idx, i.code, i.parent_code as "parentCode",
-      st_area(st_difference(i.geom, p.geom)::geography) as area
-    from territory_import i join territory_after p on p.code = i.parent_code
-    where p.geom is not null and not st_coveredby(i.geom, p.geom)
-      and st_area(st_difference(i.geom, p.geom)::geography) > ${tol} order by i.idx`.execute(trx);
+  const outside = await checked<{ idx: number; code: string; parentCode: string; area: number }>(
+    trx,
+    'containment',
+    sql`select i.idx, i.code, i.parent_code as "parentCode",
+        st_area(st_difference(i.geom, p.geom, ${GRID}::float8)::geography) as area
+      from territory_import i join territory_after p on p.code = i.parent_code
+      where p.geom is not null and not st_coveredby(i.geom, p.geom)
+        and st_area(st_difference(i.geom, p.geom, ${GRID}::float8)::geography) > ${tol} order by i.idx`,
+  );
   for (const r of outside) {
     problems.push({
       kind: 'outside_parent',
@@ -273,27 +289,33 @@ export async function validateAndApply(
       message: `${r.code} lies ${round(r.area)} m² outside its parent ${r.parentCode}`,
     });
   }
-  const { rows: overlaps } = await sql<{ a: string; b: string; area: number }>`
-    select a.code as a, b.code as b, st_area(st_intersection(a.geom, b.geom)::geography) as area
-    from territory_after a join territory_after b
-      on a.parent_code is not distinct from b.parent_code and a.code < b.code and st_intersects(a.geom, b.geom)
-    where (a.in_file or b.in_file) and a.level <> 'compound'
-      and st_area(st_intersection(a.geom, b.geom)::geography) > ${tol} order by a.code, b.code`.execute(trx);
+  const overlaps = await checked<{ a: string; b: string; area: number }>(
+    trx,
+    'overlap',
+    sql`select a.code as a, b.code as b, st_area(st_intersection(a.geom, b.geom, ${GRID}::float8)::geography) as area
+      from territory_after a join territory_after b
+        on a.parent_code is not distinct from b.parent_code and a.code < b.code and st_intersects(a.geom, b.geom)
+      where (a.in_file or b.in_file) and a.level <> 'compound'
+        and st_area(st_intersection(a.geom, b.geom, ${GRID}::float8)::geography) > ${tol} order by a.code, b.code`,
+  );
   for (const r of overlaps) {
     problems.push({ kind: 'overlap', codes: [r.a, r.b], areaM2: round(r.area), message: `${r.a} and ${r.b} overlap by ${round(r.area)} m²` });
   }
   // Gaps: every parent whose children the file touches must be tiled by them (compounds need not tile a grid).
-  const { rows: gaps } = await sql<{ code: string; area: number; children: number }>`
-    with touched as (
-      select distinct parent_code as code from territory_import where parent_code is not null and level <> 'compound'
-      union select code from territory_import where level <> 'grid' and level <> 'compound'
-    ), kids as (
-      select c.parent_code as code, st_union(c.geom) as geom, count(*)::int as n
-      from territory_after c join touched t on t.code = c.parent_code where c.level <> 'compound' group by c.parent_code
-    )
-    select p.code, st_area(st_difference(p.geom, k.geom)::geography) as area, k.n as children
-    from kids k join territory_after p on p.code = k.code
-    where p.geom is not null and st_area(st_difference(p.geom, k.geom)::geography) > ${tol} order by p.code`.execute(trx);
+  const gaps = await checked<{ code: string; area: number; children: number }>(
+    trx,
+    'gap',
+    sql`with touched as (
+        select distinct parent_code as code from territory_import where parent_code is not null and level <> 'compound'
+        union select code from territory_import where level <> 'grid' and level <> 'compound'
+      ), kids as (
+        select c.parent_code as code, st_union(c.geom, ${GRID}::float8) as geom, count(*)::int as n
+        from territory_after c join touched t on t.code = c.parent_code where c.level <> 'compound' group by c.parent_code
+      )
+      select p.code, st_area(st_difference(p.geom, k.geom, ${GRID}::float8)::geography) as area, k.n as children
+      from kids k join territory_after p on p.code = k.code
+      where p.geom is not null and st_area(st_difference(p.geom, k.geom, ${GRID}::float8)::geography) > ${tol} order by p.code`,
+  );
   for (const r of gaps) {
     problems.push({
       kind: 'gap',
@@ -305,7 +327,7 @@ export async function validateAndApply(
   if (problems.length || !apply) return report;
 
   // Clip what sticks out within the tolerance, so stored children never leave their parent.
-  await sql`update territory_import i set geom = st_multi(st_collectionextract(st_intersection(i.geom, p.geom), 3))
+  await sql`update territory_import i set geom = st_multi(st_collectionextract(st_intersection(i.geom, p.geom, ${GRID}::float8), 3))
     from territory_after p where p.code = i.parent_code and p.geom is not null and not st_coveredby(i.geom, p.geom)`.execute(trx);
   await sql`update territory_import set geom = st_multi(geom) where geometrytype(geom) = 'POLYGON'`.execute(trx);
 
