@@ -159,7 +159,7 @@ export async function migrate(db: Database, log: (msg: string) => void = () => {
         ),
         ...APPEND_ONLY.map((t) => `revoke update, delete, truncate on ${t} from ${quoteIdent(app)}`),
         ...APPEND_ONLY.map((t) => `grant insert on ${t} to ${quoteIdent(pub)}`),
-        ...views.map((v) => `grant select on ${quoteIdent(v.t)} to ${quoteIdent(pub)}`),
+        ...views.map((v) => `grant select on ${quoteIdent(v.t)} to ${quoteIdent(pub)}, ${quoteIdent(app)}`),
       ];
       try {
         for (const g of grants) await sql.raw(g).execute(conn);

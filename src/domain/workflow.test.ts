@@ -40,7 +40,7 @@ const daysBefore = (n: number): Date => new Date(NOW.getTime() - n * DAY);
 const ISSUE_TABLE = `
 accept            | reported                         | accepted      | intake_clerk
 reject            | reported                         | rejected ▪    | intake_clerk
-merge             | reported, accepted               | merged ▪      | intake_clerk
+merge             | reported, accepted               | merged ▪      | intake_clerk, system
 confirm           | accepted                         | confirmed     | grid_worker
 refute            | accepted                         | rejected ▪    | grid_worker
 register          | confirmed                        | registered    | shift_lead

@@ -259,7 +259,8 @@ export const TRANSITIONS: readonly Transition[] = [
     action: 'merge',
     from: ['reported', 'accepted'],
     to: 'merged',
-    who: ['intake_clerk'],
+    // The system merges repeats from one device within the debounce window by itself (issue 3, item 6).
+    who: ['intake_clerk', 'system'],
     requires: ['primary_case'],
     when: ['not_parked'],
     effects: [{ kind: 'point_to_primary' }],

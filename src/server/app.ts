@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -17,7 +18,11 @@ import { createMetrics } from './metrics.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { IdentityService } from './modules/identity/service.ts';
+import { caseRoutes } from './modules/cases/routes.ts';
+import { EventBus } from './modules/cases/events.ts';
+import { CaseService } from './modules/cases/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
+import { type FileStorage, LocalFileStorage } from './storage.ts';
 import { TerritoryService } from './modules/territory/service.ts';
 
 export const SESSION_COOKIE = 'gl_session';
@@ -46,15 +51,29 @@ export interface AppContext {
   db: Database;
   identity: IdentityService;
   territory: TerritoryService;
+  cases: CaseService;
+  bus: EventBus;
+  storage: FileStorage;
   state: AppState;
 }
 
-export function createContext(config: Config, db: Database, migrations: number): AppContext {
+export function createContext(
+  config: Config,
+  db: Database,
+  migrations: number,
+  opts: { now?: () => Date; storage?: FileStorage } = {},
+): AppContext {
+  const territory = new TerritoryService(db);
+  const bus = new EventBus();
+  const storage = opts.storage ?? new LocalFileStorage(join(config.dataDir, 'files'));
   return {
     config,
     db,
     identity: new IdentityService(db),
-    territory: new TerritoryService(db),
+    territory,
+    cases: new CaseService(db, territory, config, storage, bus, opts.now),
+    bus,
+    storage,
     state: { status: 'ok', seed: null, migrations, demo: false },
   };
 }
@@ -226,6 +245,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(healthRoutes(ctx));
   await app.register(identityRoutes(ctx));
   await app.register(territoryRoutes(ctx));
+  await app.register(caseRoutes(ctx));
 
   if (existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });

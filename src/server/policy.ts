@@ -12,6 +12,10 @@ export const POLICY = {
   'territory.import': { roles: ['admin'], capability: 'territory:write' },
   'users.create': { roles: ['admin'], capability: 'users:write' },
   'tokens.manage': { roles: ALL_STAFF, capability: 'users:write' },
+  'cases.read': { roles: ALL_STAFF, capability: 'read' },
+  'cases.act': { roles: ALL_STAFF, capability: 'cases:write' },
+  'cases.reveal': { roles: ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk'], capability: 'cases:write' },
+  'categories.manage': { roles: ['admin'], capability: 'admin:write' },
 } as const satisfies Record<string, { roles: Role[]; capability: string }>;
 
 export type Action = keyof typeof POLICY;

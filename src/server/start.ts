@@ -6,6 +6,7 @@ import { hasTerritory, seedDemo } from '../demo/seed.ts';
 import { type App, buildApp, createContext, type AppContext } from './app.ts';
 import type { Config } from './config.ts';
 import { auditKey, startSealer } from './modules/audit/service.ts';
+import { startSweeper } from './modules/cases/sweeper.ts';
 
 export interface Running {
   app: App;
@@ -30,6 +31,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   const { latest, applied } = await migrate(db, (m) => log(`migrate: ${m}`));
   if (applied.length) log(`migrate: ${applied.length} migration(s) applied, now at ${latest}`);
   const ctx = createContext(config, db, latest);
+  await ctx.cases.init();
   await ctx.territory.rebuildIndex();
   ctx.state.demo = await isDemo(db);
   const needsSeed = config.demo && !(await hasTerritory(db));
@@ -38,6 +40,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   const url = await app.listen({ port: config.port, host: config.host });
   log(`Gridloop ${db.kind === 'pglite' ? `(embedded database in ${config.dataDir})` : '(PostgreSQL)'} listening on ${url}`);
   const stopSealer = startSealer(db, auditKey(config.dataKey), 1000, (err) => app.log.error({ err }, 'audit sealer failed'));
+  const stopSweeper = startSweeper(db, ctx.cases, 30_000, (err) => app.log.error({ err }, 'SLA sweeper failed'));
   if (needsSeed) {
     log('seeding the demo city (real names, synthetic boundaries)…');
     ctx.state.seed = { step: 'territory', done: 0, total: 1 };
@@ -67,6 +70,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       if (stopping) return;
       stopping = true;
       stopSealer();
+      stopSweeper();
       await app.close();
       await db.close();
     },

@@ -16,6 +16,21 @@ export interface TestEnv {
   ctx: AppContext;
   app: App;
   backend: 'pglite' | 'postgres';
+  clock: TestClock;
+}
+
+/** A clock the tests move: deadlines and escalations are tested without sleeping. */
+export class TestClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+  reset(): void {
+    this.offsetMs = 0;
+  }
 }
 
 export interface Session {
@@ -58,11 +73,13 @@ async function build(): Promise<TestEnv> {
     GRIDLOOP_LOGIN_RATE_PER_MIN: '100000',
     ...(backend === 'postgres' ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
   });
-  const ctx = createContext(config, db, 0);
+  const clock = new TestClock();
+  const ctx = createContext(config, db, 0, { now: () => clock.now() });
+  await ctx.cases.init();
   await ctx.territory.rebuildIndex();
   const app = await buildApp(ctx);
   await app.ready();
-  return { db, ctx, app, backend };
+  return { db, ctx, app, backend, clock };
 }
 
 const KEY = Symbol.for('gridloop.testEnv');

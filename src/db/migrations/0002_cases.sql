@@ -77,6 +77,8 @@ create table cases (
   supervise_due date,
   rework_count integer not null default 0,
   department_id uuid references department (id),
+  -- What the routing rules suggest at intake; the dispatcher decides.
+  suggested_department_id uuid references department (id),
   description text not null,
   address text,
   lat double precision not null,
@@ -94,6 +96,10 @@ create table cases (
   linked_case_id uuid,
   supporters integer not null default 0,
   deadline_at timestamptz,
+  -- The running stage clock, denormalised so that lists filter and sort by traffic light without a join.
+  stage text,
+  stage_yellow_at timestamptz,
+  stage_deadline_at timestamptz,
   rating integer check (rating between 1 and 5),
   fixed boolean,
   rated_at timestamptz,
@@ -118,6 +124,7 @@ create index cases_state on cases (state, reported_at);
 create index cases_grid on cases (grid_id, state);
 create index cases_department on cases (department_id, state);
 create index cases_category_time on cases (category_code, reported_at);
+create index cases_stage_deadline on cases (stage_deadline_at) where stage_deadline_at is not null;
 alter table cases enable row level security;
 alter table cases force row level security;
 create policy cases_read on cases for select using (
@@ -132,7 +139,6 @@ create table case_event (
   id uuid primary key,
   case_id uuid not null,
   district_id uuid not null,
-  path ltree not null,
   at timestamptz not null default now(),
   actor text not null,
   actor_role text,
@@ -147,17 +153,15 @@ create table case_event (
 create index case_event_case on case_event (case_id, at);
 alter table case_event enable row level security;
 alter table case_event force row level security;
-create policy case_event_read on case_event for select using (
-  gridloop_scope_all() or gridloop_is_public() or path <@ gridloop_scope()
-);
-create policy case_event_write on case_event for insert with check (gridloop_scope_all() or path <@ gridloop_scope());
+-- A case's rows are visible exactly when the case is (RLS applies inside the subquery too).
+create policy case_event_read on case_event for select using (exists (select 1 from cases c where c.id = case_id));
+create policy case_event_write on case_event for insert with check (exists (select 1 from cases c where c.id = case_id));
 
 -- Stage clocks: one row per stage run; paused intervals for parked cases.
 create table case_clock (
   id uuid primary key,
   case_id uuid not null,
   district_id uuid not null,
-  path ltree not null,
   stage text not null,
   base text not null check (base in ('working', 'natural')),
   limit_minutes integer not null check (limit_minutes > 0),
@@ -165,6 +169,7 @@ create table case_clock (
   stopped_at timestamptz,
   pauses jsonb not null default '[]',
   deadline_at timestamptz,
+  yellow_at timestamptz,
   overdue_at timestamptz,
   escalations integer not null default 0,
   foreign key (district_id, case_id) references cases (district_id, id)
@@ -174,14 +179,13 @@ create index case_clock_running on case_clock (deadline_at) where stopped_at is 
 alter table case_clock enable row level security;
 alter table case_clock force row level security;
 create policy case_clock_all on case_clock for all
-  using (gridloop_scope_all() or path <@ gridloop_scope())
-  with check (gridloop_scope_all() or path <@ gridloop_scope());
+  using (exists (select 1 from cases c where c.id = case_id))
+  with check (exists (select 1 from cases c where c.id = case_id));
 
 create table case_attachment (
   id uuid primary key,
   case_id uuid not null,
   district_id uuid not null,
-  path ltree not null,
   event_id uuid,
   kind text not null check (kind in ('report', 'before', 'after', 'confirm', 'verify', 'other')),
   content_type text not null,
@@ -195,10 +199,8 @@ create table case_attachment (
 create index case_attachment_case on case_attachment (case_id);
 alter table case_attachment enable row level security;
 alter table case_attachment force row level security;
-create policy case_attachment_read on case_attachment for select using (
-  gridloop_scope_all() or gridloop_is_public() or path <@ gridloop_scope()
-);
-create policy case_attachment_write on case_attachment for insert with check (gridloop_scope_all() or path <@ gridloop_scope());
+create policy case_attachment_read on case_attachment for select using (exists (select 1 from cases c where c.id = case_id));
+create policy case_attachment_write on case_attachment for insert with check (exists (select 1 from cases c where c.id = case_id));
 
 -- Retried writes: the first answer per caller and key, kept 24 hours.
 create table idempotency_key (
@@ -220,6 +222,8 @@ create view public_case as
   from cases c;
 create view public_case_event as
   select e.id, e.case_id, e.at, e.action, e.from_state, e.to_state from case_event e;
+create view public_case_attachment as
+  select a.id, a.case_id, a.kind, a.content_type, a.public_storage_key, a.created_at from case_attachment a;
 create view public_category as
   select code, parent_code, type, name_zh_hant, name_zh_hans, name_en, definition, active from category;
 create view public_department as

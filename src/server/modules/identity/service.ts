@@ -13,7 +13,7 @@ export const LOCK_MINUTES = 15;
 export const SESSION_HOURS = 12;
 
 /** Capability scopes an API token may carry. A session has every capability its roles allow. */
-export const TOKEN_SCOPES = ['read', 'reports:write', 'open311', 'territory:write', 'users:write'] as const;
+export const TOKEN_SCOPES = ['read', 'reports:write', 'cases:write', 'open311', 'territory:write', 'users:write', 'admin:write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export function sha256(text: string): string {

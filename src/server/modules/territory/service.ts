@@ -83,6 +83,38 @@ export class TerritoryService {
     return out;
   }
 
+  /** A current node and its ancestors, root first, from the in-process index. */
+  locateById(id: string): NodeRef[] {
+    const node = this.nodes.get(id);
+    return node ? [...this.chain(id), this.ref(node)] : [];
+  }
+
+  pathOf(id: string): string {
+    const node = this.nodes.get(id);
+    if (!node) throw new AppError('JURISDICTION_NOT_FOUND', { field: 'id' });
+    return node.path;
+  }
+
+  pathOfOrNull(id: string): string | null {
+    return this.nodes.get(id)?.path ?? null;
+  }
+
+  codeOf(id: string): string {
+    return this.nodes.get(id)?.code ?? '';
+  }
+
+  isLevel(id: string, level: string): boolean {
+    return this.nodes.get(id)?.level === level;
+  }
+
+  isGrid(id: string): boolean {
+    return this.isLevel(id, 'grid');
+  }
+
+  toWgs84(lat: number, lng: number, coordSys: 'wgs84' | 'gcj02'): [number, number] {
+    return coordSys === 'gcj02' ? gcj02ToWgs84(lng, lat) : [lng, lat];
+  }
+
   /** Point → grid and its ancestors, from the in-process index. Public: grids and their names are not personal. */
   locate(lat: number, lng: number, coordSys: 'wgs84' | 'gcj02' = 'wgs84'): LocateResult {
     const [x, y] = coordSys === 'gcj02' ? gcj02ToWgs84(lng, lat) : [lng, lat];

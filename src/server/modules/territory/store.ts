@@ -72,6 +72,7 @@ export async function featuresInScope(trx: Tx, level?: string): Promise<FeatureR
 export interface IndexNode {
   id: string;
   parentId: string | null;
+  path: string;
   level: string;
   code: string;
   nameZhHant: string;
@@ -82,7 +83,7 @@ export interface IndexNode {
 
 /** Every current node, grids with their geometry: the routing index's source (read by a system job). */
 export async function nodesForIndex(trx: Tx): Promise<IndexNode[]> {
-  const { rows } = await sql<IndexNode>`select id, parent_id as "parentId", level, code, name_zh_hant as "nameZhHant",
+  const { rows } = await sql<IndexNode>`select id, parent_id as "parentId", path::text as path, level, code, name_zh_hant as "nameZhHant",
       name_zh_hans as "nameZhHans", name_en as "nameEn",
       case when level = 'grid' then st_asgeojson(geom, 9) end as geometry
     from jurisdiction where valid_to is null`.execute(trx);
