@@ -18,6 +18,7 @@ import { createMetrics } from './metrics.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { IdentityService } from './modules/identity/service.ts';
+import { caseAdminRoutes } from './modules/cases/admin-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { EventBus } from './modules/cases/events.ts';
 import { CaseService } from './modules/cases/service.ts';
@@ -246,6 +247,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(identityRoutes(ctx));
   await app.register(territoryRoutes(ctx));
   await app.register(caseRoutes(ctx));
+  await app.register(caseAdminRoutes(ctx));
 
   if (existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });

@@ -17,6 +17,8 @@ export interface Config {
   serviceBufferM: number;
   /** Login attempts per minute per address and username before 429. */
   loginRatePerMinute: number;
+  /** Reports per minute per client (address, or API token) before 429. */
+  reportRatePerMinute: number;
   logLevel: string;
   production: boolean;
 }
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     basemapStyleUrl: basemap,
     serviceBufferM: intVar(env, 'GRIDLOOP_SERVICE_BUFFER_M', 500, 0, 100_000),
     loginRatePerMinute: intVar(env, 'GRIDLOOP_LOGIN_RATE_PER_MIN', 20, 1, 1_000_000),
+    reportRatePerMinute: intVar(env, 'GRIDLOOP_REPORT_RATE_PER_MIN', 60, 1, 1_000_000),
     logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
   };

@@ -71,6 +71,7 @@ async function build(): Promise<TestEnv> {
     GRIDLOOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'gridloop-test-')),
     GRIDLOOP_DEMO: '0',
     GRIDLOOP_LOGIN_RATE_PER_MIN: '100000',
+    GRIDLOOP_REPORT_RATE_PER_MIN: '100000',
     ...(backend === 'postgres' ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
   });
   const clock = new TestClock();

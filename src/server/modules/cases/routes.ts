@@ -267,7 +267,14 @@ export function caseRoutes(ctx: AppContext) {
       '/api/reports',
       {
         bodyLimit: MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024,
-        config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+        // Per client: an anonymous address, or the token of a sensor gateway (which may send ten times as much).
+        config: {
+          rateLimit: {
+            max: (req: FastifyRequest) => (req.caller?.kind === 'user' && req.caller.tokenId ? 10 : 1) * ctx.config.reportRatePerMinute,
+            timeWindow: '1 minute',
+            keyGenerator: (req: FastifyRequest) => callerKey(req),
+          },
+        },
         schema: {
           tags: ['cases'],
           summary:
