@@ -30,6 +30,11 @@ export interface Database {
   runAsOwner<T>(job: string, fn: (trx: Transaction<Record<string, never>>) => Promise<T>): Promise<T>;
   pglite: PGlite | null;
   pgPool: pg.Pool | null;
+  /**
+   * Hears NOTIFY on a channel: what other transactions (in this or another server process) announced on commit.
+   * On PostgreSQL a dedicated connection listens and reconnects by itself after an outage.
+   */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,7 @@ async function setCaller(trx: Transaction<Record<string, never>>, roles: DbRoles
 function wrap(kind: Database['kind'], name: string, kysely: Kysely<Record<string, never>>, extra: {
   pglite: PGlite | null;
   pgPool: pg.Pool | null;
+  listen: Database['listen'];
   close: () => Promise<void>;
 }): Database {
   const roles = rolesFor(name);
@@ -108,6 +114,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     return wrap('pglite', 'postgres', kysely, {
       pglite: pgl,
       pgPool: null,
+      listen: (channel, fn) => pgliteListen(pgl, channel, fn),
       close: async () => {
         await kysely.destroy();
         await pgl.close();
@@ -129,6 +136,7 @@ export async function openPgliteFromDump(dump: Blob): Promise<Database> {
   return wrap('pglite', 'postgres', kysely, {
     pglite: pgl,
     pgPool: null,
+    listen: (channel, fn) => pgliteListen(pgl, channel, fn),
     close: async () => {
       await kysely.destroy();
       await pgl.close();
@@ -142,10 +150,17 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   pool.on('error', () => {});
   const name = new URL(url).pathname.replace(/^\//, '') || 'postgres';
   const kysely = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: Array<() => Promise<void>> = [];
   return wrap('postgres', decodeURIComponent(name), kysely, {
     pglite: null,
     pgPool: pool,
+    listen: async (channel, fn) => {
+      const stop = await pgListen(url, channel, fn);
+      listeners.push(stop);
+      return stop;
+    },
     close: async () => {
+      for (const stop of listeners) await stop();
       await kysely.destroy();
     },
   });
@@ -153,4 +168,44 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
 
 export function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+async function pgliteListen(pgl: PGlite, channel: string, fn: (payload: string) => void) {
+  const unlisten = await pgl.listen(channel, fn);
+  return async () => {
+    if (!pgl.closed) await unlisten();
+  };
+}
+
+/** A dedicated LISTEN connection that comes back by itself after the server restarts or the network drops. */
+async function pgListen(url: string, channel: string, fn: (payload: string) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    c.on('notification', (m) => {
+      if (m.channel === channel && m.payload !== undefined) fn(m.payload);
+    });
+    c.on('error', () => {
+      client = null;
+      void c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${quoteIdent(channel)}`);
+      client = c;
+    } catch {
+      await c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => {});
+  };
 }

@@ -72,6 +72,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       stopSealer();
       stopSweeper();
       await app.close();
+      await ctx.cases.close();
       await db.close();
     },
   };

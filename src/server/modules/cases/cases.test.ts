@@ -278,3 +278,43 @@ describe('scope, masking and the sweeper', () => {
     expect(items.flatMap((f) => f.children.flatMap((m) => m.children)).length).toBeGreaterThanOrEqual(40);
   });
 });
+
+describe('live updates', () => {
+  it('streams case.created and case.changed to staff in scope, and nothing to a grid worker of another grid', async () => {
+    const { request } = await import('node:http');
+    const address = await env.app.listen({ port: 0, host: '127.0.0.1' });
+    const other = await login(env.app, 'admin');
+    // A grid worker of some other grid.
+    const others = await env.app.inject({ method: 'GET', url: '/api/jurisdictions?level=grid&limit=3', headers: { cookie: other.cookie } });
+    const otherGrid = (others.json() as { items: Array<{ id: string; code: string }> }).items.find((g) => g.id !== gridId)!;
+    const username = `gw${Date.now() % 100000}`;
+    await env.ctx.identity.createUser(systemCaller('test'), { username, password: 'other-grid-1', role: 'grid_worker', jurisdictionCode: otherGrid.code });
+    const outsider = await login(env.app, username, 'other-grid-1');
+    const listen = (cookie: string) => {
+      const seen: string[] = [];
+      const req = request(`${address}/api/stream`, { headers: { cookie } }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => seen.push(chunk));
+      });
+      req.end();
+      return { seen, close: () => req.destroy() };
+    };
+    const clerkStream = listen(s.clerk!.cookie);
+    const outsiderStream = listen(outsider.cookie);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const { caseId } = (await report({ description: 'live' })).json() as { caseId: string };
+      await act('clerk', caseId, 'accept', { duplicatesReviewed: true });
+      for (let i = 0; i < 50 && !clerkStream.seen.join('').includes('case.changed'); i++) await new Promise((r) => setTimeout(r, 50));
+      const text = clerkStream.seen.join('');
+      expect(text).toContain('event: case.created');
+      expect(text).toContain(caseId);
+      expect(text).toContain('event: case.changed');
+      expect(text).not.toMatch(/13812345678|張三/);
+      expect(outsiderStream.seen.join('')).not.toContain(caseId);
+    } finally {
+      clerkStream.close();
+      outsiderStream.close();
+    }
+  });
+});

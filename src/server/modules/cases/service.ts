@@ -24,10 +24,13 @@ import { recordAudit } from '../audit/service.ts';
 import type { TerritoryService } from '../territory/service.ts';
 import { actorFor, departmentOnly } from './access.ts';
 import { applyClockEffects } from './clocks.ts';
-import type { EventBus } from './events.ts';
+import type { CaseEvent, EventBus } from './events.ts';
 import { type StoredPhoto, storePhotos, type UploadedPhoto } from './photos.ts';
 import { ensureReferenceData, loadReferenceData, type ReferenceData } from './reference.ts';
 import * as store from './store.ts';
+
+/** The NOTIFY channel that carries case events between server processes. */
+const CASE_CHANNEL = 'gridloop_case';
 
 export interface ReportInput {
   categoryCode: string;
@@ -89,11 +92,6 @@ function pgCode(err: unknown): string | undefined {
   return (err as { code?: string }).code;
 }
 
-interface Published {
-  row: store.CaseRow;
-  action: string;
-}
-
 export interface ActionRequest {
   action: CaseAction;
   input: ActionInput;
@@ -118,9 +116,23 @@ export class CaseService {
     this.cipher = new DataCipher(config.dataKey);
   }
 
+  private unlisten: (() => Promise<void>) | null = null;
+
   async init(): Promise<void> {
     await ensureReferenceData(this.db);
     await this.reload();
+    this.unlisten = await this.db.listen(CASE_CHANNEL, (payload) => {
+      try {
+        this.bus.publish(JSON.parse(payload) as CaseEvent);
+      } catch {
+        // A malformed payload is not ours; ignore it.
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
   }
 
   async reload(): Promise<void> {
@@ -202,8 +214,7 @@ export class CaseService {
       .digest('hex');
     const trackingCode = newTrackingCode();
     const stored: StoredPhoto[] = [];
-    const published: Published[] = [];
-    let created: store.CaseRow | null = null;
+    let created: store.CaseRow | null = null as store.CaseRow | null;
     try {
       const result = await this.db.run(runAs, async (trx) => {
         if (idem) {
@@ -294,7 +305,7 @@ export class CaseService {
         let merged = false;
         const primary = repeat[0];
         if (primary) {
-          await this.applyAction(trx, await this.mustGet(trx, id), 'merge', { primaryCaseId: primary.id, reason: 'debounce' }, { kind: 'system' }, 'system', [], now, published);
+          await this.applyAction(trx, await this.mustGet(trx, id), 'merge', { primaryCaseId: primary.id, reason: 'debounce' }, { kind: 'system' }, 'system', [], now);
           merged = true;
         }
         const { rows: dup } = await sql<{ n: number }>`select count(*)::int as n from cases
@@ -324,10 +335,9 @@ export class CaseService {
             where caller_key = ${idem.callerKey} and key = ${idem.key}`.execute(trx);
         }
         created = await store.getCase(trx, id);
+        if (created) await this.notify(trx, 'case.created', created, 'intake');
         return { status: 201, body, replay: false };
       });
-      if (!result.replay && created) this.publish('case.created', created, 'intake');
-      if (!result.replay) this.publishAll(published);
       return { status: result.status, body: result.body };
     } catch (err) {
       // Nothing half-written: the transaction rolled back, so the photos it stored go too.
@@ -381,7 +391,6 @@ export class CaseService {
   async act(caller: UserCaller, id: string, req: ActionRequest) {
     const now = this.now();
     const stored: StoredPhoto[] = [];
-    const published: Published[] = [];
     try {
       const row = await this.db.run(caller, async (trx) => {
         const current = await this.mustGet(trx, id, true);
@@ -393,9 +402,8 @@ export class CaseService {
           throw new AppError('TRANSITION_NOT_ALLOWED', { field: 'action', params: { action: req.action, state: current.state } });
         }
         stored.push(...(await storePhotos(this.storage, req.photos, id, now)));
-        return this.applyAction(trx, current, req.action, { ...req.input, photos: req.photos.length }, actor, decision.as, stored, now, published);
+        return this.applyAction(trx, current, req.action, { ...req.input, photos: req.photos.length }, actor, decision.as, stored, now);
       });
-      this.publishAll(published);
       return row;
     } catch (err) {
       for (const p of stored) {
@@ -410,7 +418,6 @@ export class CaseService {
   async actByTracking(trackingCode: string, action: 'verify_pass' | 'verify_fail' | 'rate', input: ActionInput, photos: UploadedPhoto[]) {
     const now = this.now();
     const stored: StoredPhoto[] = [];
-    const published: Published[] = [];
     try {
       const result = await this.db.run(systemCaller('tracking'), async (trx) => {
         const current = await store.getCaseByTracking(trx, hashTrackingCode(trackingCode));
@@ -421,15 +428,14 @@ export class CaseService {
           throw new AppError('TRANSITION_NOT_ALLOWED', { field: 'action', params: { action, state: current.state } });
         }
         stored.push(...(await storePhotos(this.storage, photos, current.id, now)));
-        let row = await this.applyAction(trx, current, action, { ...input, photos: photos.length }, { kind: 'reporter', trackingCodeValid: true }, 'reporter', stored, now, published);
+        let row = await this.applyAction(trx, current, action, { ...input, photos: photos.length }, { kind: 'reporter', trackingCodeValid: true }, 'reporter', stored, now);
         // A "not fixed" rating within the window reopens the case by itself.
         if (action === 'rate' && input.fixed === false) {
           const auto = decide(this.snapshotOf(row), 'reopen', { kind: 'system' }, now);
-          if (auto.ok) row = await this.applyAction(trx, row, 'reopen', { reason: 'rated not fixed by the reporter' }, { kind: 'system' }, 'system', [], now, published);
+          if (auto.ok) row = await this.applyAction(trx, row, 'reopen', { reason: 'rated not fixed by the reporter' }, { kind: 'system' }, 'system', [], now);
         }
         return row;
       });
-      this.publishAll(published);
       return result;
     } catch (err) {
       for (const p of stored) await this.storage.delete(p.storageKey).catch(() => {});
@@ -447,8 +453,6 @@ export class CaseService {
     as: string,
     photos: StoredPhoto[],
     now: Date,
-    /** Collects the changes to announce once the transaction has committed. */
-    published: Published[],
   ): Promise<store.CaseRow> {
     const snapshot = this.snapshotOf(current);
     const decision = decide(snapshot, action, actor, now);
@@ -595,7 +599,7 @@ export class CaseService {
       details: { from: current.state, to },
     });
     const after = await this.mustGet(trx, current.id);
-    published.push({ row: after, action });
+    await this.notify(trx, 'case.changed', after, action);
     return after;
   }
 
@@ -633,12 +637,12 @@ export class CaseService {
     return id;
   }
 
-  publishAll(list: Published[]): void {
-    for (const p of list) this.publish('case.changed', p.row, p.action);
-  }
-
-  private publish(type: 'case.created' | 'case.changed', row: store.CaseRow, action: string): void {
-    this.bus.publish({
+  /**
+   * Announces a change with NOTIFY inside the transaction: PostgreSQL delivers it only if the transaction commits,
+   * and to every server process listening, whose SSE clients then hear it.
+   */
+  private async notify(trx: Tx, type: 'case.created' | 'case.changed', row: store.CaseRow, action: string): Promise<void> {
+    const event: CaseEvent = {
       type,
       caseId: row.id,
       number: row.number,
@@ -648,7 +652,8 @@ export class CaseService {
       state: row.state,
       action,
       at: row.updatedAt.toISOString(),
-    });
+    };
+    await sql`select pg_notify(${CASE_CHANNEL}, ${JSON.stringify(event)})`.execute(trx);
   }
 
   // ---------------------------------------------------------------- reads

@@ -20,7 +20,6 @@ export interface SweepResult {
  */
 export async function sweep(db: Database, cases: CaseService): Promise<SweepResult> {
   const now = cases.now();
-  const published: Parameters<CaseService['publishAll']>[0] = [];
   const result = await db.run(systemCaller('sweeper'), async (trx) => {
     const { rows: lock } = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(7201604313) as ok`.execute(trx);
     if (!lock[0]?.ok) return { ran: false, overdue: 0, escalated: 0 };
@@ -52,14 +51,13 @@ export async function sweep(db: Database, cases: CaseService): Promise<SweepResu
       let row = await store.getCase(trx, r.caseId, true);
       for (let i = clock.escalations; i < limits && row; i++) {
         if (!decide(cases.snapshotOf(row), 'escalate', { kind: 'system' }, now).ok) break;
-        row = await cases.applyAction(trx, row, 'escalate', { reason: `${clock.stage} clock past its limit` }, { kind: 'system' }, 'system', [], now, published);
+        row = await cases.applyAction(trx, row, 'escalate', { reason: `${clock.stage} clock past its limit` }, { kind: 'system' }, 'system', [], now);
         escalated++;
       }
     }
     await recordAudit(trx, { action: 'job.run', details: { job: 'sweeper', clocks: rows.length, overdue, escalated } });
     return { ran: true, overdue, escalated };
   });
-  cases.publishAll(published);
   return result;
 }
 
