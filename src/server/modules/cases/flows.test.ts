@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemCaller } from '../../../db/caller.ts';
+import { type CaseAction, type Channel, replay } from '../../../domain/workflow.ts';
+import { login, type Session, type TestEnv, testEnv } from '../../../testing/context.ts';
+
+let env: TestEnv;
+const s: Record<string, Session> = {};
+let point: { lat: number; lng: number };
+let deptId: string;
+let otherDistrictId: string | null;
+let otherGridId: string;
+
+beforeAll(async () => {
+  env = await testEnv();
+  for (const u of ['clerk', 'gridworker', 'shiftlead', 'dispatcher', 'dept', 'leader', 'admin']) s[u] = await login(env.app, u);
+  const me = await env.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.gridworker!.cookie } });
+  const gridId = (me.json() as { user: { roles: Array<{ jurisdictionId: string }> } }).user.roles[0]!.jurisdictionId;
+  const r = await env.db.run(systemCaller('test'), async (trx) => ({
+    p: (await sql<{ lat: number; lng: number }>`select st_y(st_pointonsurface(geom)) as lat, st_x(st_pointonsurface(geom)) as lng from jurisdiction where id = ${gridId}`.execute(trx)).rows[0]!,
+    d: (await sql<{ id: string }>`select id from department where kind = 'sanitation' limit 1`.execute(trx)).rows[0]!.id,
+    other: (await sql<{ id: string }>`select id from jurisdiction where level = 'district' and code <> '110101' and valid_to is null limit 1`.execute(trx)).rows[0]?.id ?? null,
+    g: (await sql<{ id: string }>`select j.id from jurisdiction j join jurisdiction me on me.id = ${gridId}
+      where j.level = 'grid' and j.valid_to is null and j.id <> me.id and subpath(j.path, 0, 2) = subpath(me.path, 0, 2) limit 1`.execute(trx)).rows[0]!.id,
+  }));
+  point = r.p;
+  deptId = r.d;
+  otherDistrictId = r.other;
+  otherGridId = r.g;
+});
+
+async function post(who: string | null, url: string, payload: Record<string, unknown>) {
+  return env.app.inject({ method: 'POST', url, headers: who ? s[who]!.headers : {}, payload });
+}
+
+function reportBody(extra: Record<string, unknown> = {}) {
+  return { categoryCode: 'E0102', lat: point.lat, lng: point.lng, description: 'flows', deviceId: `f-${Math.random()}`, ...extra };
+}
+
+describe('intake channels', () => {
+  it('opens hotline cases accepted, grid patrol cases confirmed, and sensor cases reported', async () => {
+    const hotline = await post('clerk', '/api/reports', reportBody({ channel: 'hotline', reporter: { name: '李四', phone: '13900001111' } }));
+    expect(hotline.json()).toMatchObject({ state: 'accepted' });
+    const patrol = await post('gridworker', '/api/reports', reportBody({ channel: 'grid_patrol' }));
+    expect(patrol.statusCode, patrol.body).toBe(201);
+    expect(patrol.json().state).toBe('confirmed');
+    const token = await env.ctx.identity.createToken(systemCaller('test'), { username: 'dispatcher', name: 'bin sensor', scopes: ['reports:write'] });
+    const sensor = await env.app.inject({ method: 'POST', url: '/api/reports', headers: { authorization: `Bearer ${token.token}` }, payload: reportBody({ channel: 'sensor' }) });
+    expect(sensor.statusCode, sensor.body).toBe(201);
+    expect(sensor.json().state).toBe('reported');
+    const readOnly = await env.ctx.identity.createToken(systemCaller('test'), { username: 'dispatcher', name: 'ro', scopes: ['read'] });
+    const refused = await env.app.inject({ method: 'POST', url: '/api/reports', headers: { authorization: `Bearer ${readOnly.token}` }, payload: reportBody() });
+    expect(refused.statusCode).toBe(403);
+    const wrongChannel = await post('clerk', '/api/reports', reportBody({ channel: 'grid_patrol' }));
+    expect(wrongChannel.statusCode).toBe(422);
+    expect(wrongChannel.json().field).toBe('channel');
+  });
+
+  it('asks the clerk to call hotline callers back after closing, and records the answer', async () => {
+    const { caseId } = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
+    const steps: Array<[string, string, Record<string, unknown>]> = [
+      ['gridworker', 'confirm', { note: 'seen' }],
+      ['shiftlead', 'register', { categoryCode: 'E0102', priority: 'normal' }],
+      ['dispatcher', 'dispatch', { departmentId: deptId }],
+      ['dept', 'start', {}],
+    ];
+    for (const [who, action, body] of steps) expect((await post(who, `/api/cases/${caseId}/actions/${action}`, body)).statusCode).toBe(200);
+    // E0102 requires an after-photo; this category's handle is tested elsewhere with a photo, so waive it here by
+    // switching the case to a category that does not require one is not possible mid-flow: send a photo.
+    const { multipart, TINY_JPEG } = await import('../../../testing/uploads.ts');
+    const m = multipart({ note: 'done' }, [{ field: 'photos', name: 'a.jpg', type: 'image/jpeg', data: TINY_JPEG }]);
+    expect((await env.app.inject({ method: 'POST', url: `/api/cases/${caseId}/actions/handle`, headers: { ...s.dept!.headers, ...m.headers }, payload: m.payload })).statusCode).toBe(200);
+    await post('gridworker', `/api/cases/${caseId}/actions/verify_pass`, { note: 'ok' });
+    const closed = await post('shiftlead', `/api/cases/${caseId}/actions/close`, {});
+    expect(closed.json().callbackPending).toBe(true);
+    const inbox = await env.app.inject({ method: 'GET', url: '/api/inbox', headers: { cookie: s.clerk!.cookie } });
+    const callbacks = (inbox.json() as { queues: Array<{ name: string; items: Array<{ id: string }> }> }).queues.find((q) => q.name === 'callbacks');
+    expect(callbacks?.items.map((i) => i.id)).toContain(caseId);
+    const done = await post('clerk', `/api/cases/${caseId}/actions/callback_done`, { callerAnswer: 'satisfied' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().callbackPending).toBe(false);
+  });
+
+  it('reroutes within the district, transfers to another district, parks with paused clocks and extends deadlines', async () => {
+    const a = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
+    const rr = await post('clerk', `/api/cases/${a.caseId}/actions/reroute`, { gridId: otherGridId, reason: 'wrong grid' });
+    expect(rr.statusCode, rr.body).toBe(200);
+    expect(rr.json().gridId).toBe(otherGridId);
+    if (otherDistrictId) {
+      const b = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
+      const t = await post('shiftlead', `/api/cases/${b.caseId}/actions/transfer`, { districtId: otherDistrictId, reason: 'other district' });
+      expect(t.statusCode, t.body).toBe(200);
+      expect(t.json().state).toBe('transferred');
+      const linked = await env.app.inject({ method: 'GET', url: `/api/cases/${t.json().linkedCaseId}`, headers: { cookie: s.leader!.cookie } });
+      expect(linked.json()).toMatchObject({ state: 'accepted', districtId: otherDistrictId });
+    }
+    const c = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
+    await post('gridworker', `/api/cases/${c.caseId}/actions/confirm`, { note: 'seen' });
+    await post('shiftlead', `/api/cases/${c.caseId}/actions/register`, { categoryCode: 'E0102', priority: 'normal' });
+    await post('dispatcher', `/api/cases/${c.caseId}/actions/dispatch`, { departmentId: deptId });
+    const ask = await post('dept', `/api/cases/${c.caseId}/actions/request_extension`, { newDeadline: new Date(Date.now() + 10 * 86_400_000).toISOString(), reason: 'parts' });
+    expect(ask.statusCode, ask.body).toBe(200);
+    const ok = await post('shiftlead', `/api/cases/${c.caseId}/actions/approve_extension`, {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(new Date(ok.json().deadlineAt).getTime()).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    const park = await post('dept', `/api/cases/${c.caseId}/actions/request_park`, { reason: 'winter', reviewDate: '2030-03-01' });
+    expect(park.statusCode, park.body).toBe(200);
+    const parked = await post('shiftlead', `/api/cases/${c.caseId}/actions/approve_park`, {});
+    expect(parked.json()).toMatchObject({ parked: true, light: null });
+    const detail = await env.app.inject({ method: 'GET', url: `/api/cases/${c.caseId}`, headers: { cookie: s.leader!.cookie } });
+    expect((detail.json() as { clocks: Array<{ stoppedAt: string | null; paused: boolean }> }).clocks.filter((k) => !k.stoppedAt).every((k) => k.paused)).toBe(true);
+    const un = await post('shiftlead', `/api/cases/${c.caseId}/actions/unpark`, {});
+    expect(un.json().parked).toBe(false);
+  });
+});
+
+const ACTIONS: Array<[string, CaseAction, () => Record<string, unknown>]> = [
+  ['clerk', 'accept', () => ({ duplicatesReviewed: true })],
+  ['clerk', 'reject', () => ({ reason: 'not ours' })],
+  ['gridworker', 'confirm', () => ({ note: 'seen' })],
+  ['gridworker', 'refute', () => ({ reason: 'nothing there' })],
+  ['shiftlead', 'register', () => ({ categoryCode: 'E0102', priority: 'high' })],
+  ['dispatcher', 'dispatch', () => ({ departmentId: deptId })],
+  ['dept', 'return', () => ({ reason: 'not ours' })],
+  ['dept', 'start', () => ({})],
+  ['gridworker', 'verify_fail', () => ({ reason: 'still dirty' })],
+  ['gridworker', 'verify_pass', () => ({ note: 'clean' })],
+  ['shiftlead', 'close', () => ({})],
+  ['shiftlead', 'reopen', () => ({ reason: 'again' })],
+  ['dept', 'request_park', () => ({ reason: 'wait', reviewDate: '2031-01-01' })],
+  ['shiftlead', 'approve_park', () => ({})],
+  ['shiftlead', 'unpark', () => ({})],
+  ['leader', 'supervise', () => ({ note: 'hurry' })],
+  ['shiftlead', 'void', () => ({ reason: 'duplicate' })],
+];
+
+describe('invariants under random action sequences (through the service and database)', () => {
+  it('keeps one running stage clock per open unparked case, and the timeline replays to the state', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: ACTIONS.length - 1 }), { minLength: 3, maxLength: 14 }), async (picks) => {
+        const { caseId } = (await post(null, '/api/reports', reportBody())).json() as { caseId: string };
+        // Each pick starts a rotation through the actions until one is allowed, so sequences move the case along.
+        let applied = 0;
+        for (const i of picks) {
+          for (let k = 0; k < ACTIONS.length; k++) {
+            const [who, action, body] = ACTIONS[(i + k) % ACTIONS.length]!;
+            const r = await post(who, `/api/cases/${caseId}/actions/${action}`, body());
+            expect([200, 404, 409, 422]).toContain(r.statusCode);
+            if (r.statusCode === 200) {
+              applied++;
+              break;
+            }
+          }
+        }
+        expect(applied).toBeGreaterThan(0);
+        const got = (await env.app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { cookie: s.leader!.cookie } })).json() as {
+          state: string;
+          parked: boolean;
+          channel: Channel;
+          clocks: Array<{ stage: string; stoppedAt: string | null; paused: boolean }>;
+        };
+        const open = ['reported', 'accepted', 'confirmed', 'registered', 'dispatched', 'handling', 'handled', 'verified'].includes(got.state);
+        const running = got.clocks.filter((k) => k.stage !== 'case' && !k.stoppedAt);
+        if (open && !got.parked) expect(running.filter((k) => !k.paused)).toHaveLength(1);
+        if (got.parked) expect(running.every((k) => k.paused)).toBe(true);
+        if (!open) expect(running).toHaveLength(0);
+        const tl = (await env.app.inject({ method: 'GET', url: `/api/cases/${caseId}/timeline`, headers: { cookie: s.leader!.cookie } })).json() as {
+          items: Array<{ action: string; role: string; at: string; reason: string | null }>;
+        };
+        const events = tl.items.slice(1).map((e) => ({ action: e.action as CaseAction, by: e.role as 'system', at: new Date(e.at), input: { reason: e.reason ?? undefined } }));
+        const snap = replay(got.channel, events, { gridId: 'g', districtId: 'd', departmentId: null, reporterMayVerify: true, afterPhotoRequired: false });
+        expect(snap.state).toBe(got.state);
+        expect(snap.parked).toBe(got.parked);
+      }),
+      { numRuns: 12, seed: 20261126 },
+    );
+  }, 240_000);
+});
