@@ -20,6 +20,7 @@ import { identityRoutes } from './modules/identity/routes.ts';
 import { IdentityService } from './modules/identity/service.ts';
 import { caseAdminRoutes } from './modules/cases/admin-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
+import { open311Routes } from './modules/open311/routes.ts';
 import { EventBus } from './modules/cases/events.ts';
 import { CaseService } from './modules/cases/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
@@ -247,6 +248,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(identityRoutes(ctx));
   await app.register(territoryRoutes(ctx));
   await app.register(caseRoutes(ctx));
+  await app.register(open311Routes(ctx));
   await app.register(caseAdminRoutes(ctx));
 
   if (existsSync(WEB_ROOT)) {
