@@ -4,7 +4,9 @@ import { ROLES, type Role, systemCaller } from '../db/caller.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { migrate, MigrationError } from '../db/migrate.ts';
+import { DEFAULT_HISTORY_CASES, seedHistory } from '../demo/history.ts';
 import { seedDemo } from '../demo/seed.ts';
+import { ensureReferenceData } from '../server/modules/cases/reference.ts';
 import { VERSION } from '../server/app.ts';
 import { ConfigError, type Config, loadConfig } from '../server/config.ts';
 import { AppError, errorMessage } from '../server/errors.ts';
@@ -87,22 +89,40 @@ program
 
 program
   .command('seed')
-  .description('seed a deterministic demo city (real names and codes, synthetic boundaries)')
+  .description('seed a deterministic demo city (real names and codes, synthetic boundaries) with six months of cases')
   .requiredOption('--demo', 'the demo city')
   .option('--seed <n>', 'random seed', positiveInt, 1)
   .option('--grids <n>', 'about how many grids', positiveInt, 300)
-  .action(async (opts: { seed: number; grids: number }) => {
+  .option('--cases <n>', 'how many cases of history (0: none)', (v) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
+    return Number(v);
+  }, DEFAULT_HISTORY_CASES)
+  .option('--as-of <date>', 'the reference date the history ends at (default: now)', (v) => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('must be a date, e.g. 2026-11-26');
+    return d;
+  })
+  .action(async (opts: { seed: number; grids: number; cases: number; asOf?: Date }) => {
     await withDb(async (db, config) => {
       const bar = progress('seed');
       const summary = await seedDemo(db, new IdentityService(db), { seed: opts.seed, grids: opts.grids, password: config.demoPassword }, (p) =>
         bar.update(p.done, p.total, p.step),
       );
       bar.stop();
-      await sealAll(db, auditKey(config.dataKey));
       console.log(
         `seeded ${summary.districts} district(s), ${summary.streets} streets, ${summary.communities} communities, ` +
           `${summary.grids} grids and users ${summary.users.join(', ')} in ${(summary.ms / 1000).toFixed(1)} s`,
       );
+      if (opts.cases > 0) {
+        await ensureReferenceData(db);
+        const hbar = progress('history');
+        const h = await seedHistory(db, { seed: opts.seed, asOf: opts.asOf, cases: opts.cases, dataKey: config.dataKey, timezone: config.timezone }, (p) =>
+          hbar.update(p.done, p.total, 'cases'),
+        );
+        hbar.stop();
+        console.log(`wrote ${h.cases} cases with ${h.events} timeline rows and ${h.clocks} clocks in ${(h.ms / 1000).toFixed(1)} s`);
+      }
+      await sealAll(db, auditKey(config.dataKey));
     });
   });
 

@@ -28,6 +28,7 @@ export const DEFAULT_WORKING_HOURS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 const MINUTE_MS = 60_000;
+const QUARTER_HOUR_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 /** Bounds a walk over days, so that a calendar with no working day at all fails loudly instead of spinning. */
 const MAX_DAYS_WALKED = 366 * 50;
@@ -230,8 +231,23 @@ export class WorkingCalendar {
     return plan;
   }
 
-  /** The zone's offset from UTC at an instant, in ms (local wall time − UTC). */
+  private readonly offsets = new Map<number, number>();
+
+  /**
+   * The zone's offset from UTC at an instant, in ms (local wall time − UTC). Zone transitions fall on quarter hours of
+   * UTC, so the offset is constant within each quarter hour and is cached per quarter hour: Intl is slow.
+   */
   private offsetAt(t: number): number {
+    const bucket = Math.floor(t / QUARTER_HOUR_MS);
+    const cached = this.offsets.get(bucket);
+    if (cached !== undefined) return cached;
+    const offset = this.computeOffset(bucket * QUARTER_HOUR_MS);
+    if (this.offsets.size >= 100_000) this.offsets.clear();
+    this.offsets.set(bucket, offset);
+    return offset;
+  }
+
+  private computeOffset(t: number): number {
     const whole = Math.floor(t / 1000) * 1000;
     let year = 0;
     let month = 1;

@@ -65,11 +65,12 @@ describe('audit chain', () => {
     expect((await verifyAudit(env.db, key, anchor)).ok).toBe(true);
 
     // Tamper as a database superuser would: bypass the guard trigger and rewrite one sealed row.
-    const victim = await env.db.admin.transaction().execute(async (trx) => {
+    const { victim, original } = await env.db.admin.transaction().execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
-      const { rows } = await sql<{ id: string }>`update audit_log set reason = 'edited by hand'
-        where id = (select id from audit_log where chain_seq = 3) returning id::text as id`.execute(trx);
-      return rows[0]!.id;
+      const { rows: before } = await sql<{ id: string; reason: string | null }>`select id::text as id, reason from audit_log
+        where chain_seq = 3`.execute(trx);
+      await sql`update audit_log set reason = 'edited by hand' where id = ${before[0]!.id}::bigint`.execute(trx);
+      return { victim: before[0]!.id, original: before[0]!.reason };
     });
     const bad = await verifyAudit(env.db, key);
     expect(bad.ok).toBe(false);
@@ -77,7 +78,7 @@ describe('audit chain', () => {
     // Put it back for the other tests in this worker.
     await env.db.admin.transaction().execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
-      await sql`update audit_log set reason = null where id = ${victim}::bigint`.execute(trx);
+      await sql`update audit_log set reason = ${original} where id = ${victim}::bigint`.execute(trx);
     });
     expect((await verifyAudit(env.db, key)).ok).toBe(true);
   });

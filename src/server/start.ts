@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { seedHistory } from '../demo/history.ts';
 import { hasTerritory, seedDemo } from '../demo/seed.ts';
 import { type App, buildApp, createContext, type AppContext } from './app.ts';
 import type { Config } from './config.ts';
@@ -49,6 +50,11 @@ export async function startServer(config: Config, log: (msg: string) => void = c
     })
       .then(async (summary) => {
         await ctx.territory.rebuildIndex();
+        // Six months of cases, so that every page and queue has something to show; the server stays responsive.
+        const h = await seedHistory(db, { dataKey: config.dataKey, timezone: config.timezone }, (p) => {
+          ctx.state.seed = p;
+        });
+        log(`demo history: ${h.cases} cases over six months`);
         ctx.state.demo = true;
         ctx.state.status = 'ok';
         ctx.state.seed = null;

@@ -117,7 +117,7 @@ export async function applyClockEffects(ctx: ClockContext, effects: readonly Eff
           for (const c of running.filter((r) => r.stage === 'handle' || r.stage === 'dispatch' || r.stage === 'register')) {
             const s = stateOf(c);
             const extra = Math.max(0, ctx.cal.minutesBetween(s.base, c.deadlineAt ?? ctx.now, newDeadline));
-            await save(ctx, c, { ...s, limitMinutes: s.limitMinutes + extra });
+            await save(ctx, c, { ...s, limitMinutes: Math.round(s.limitMinutes + extra) });
           }
         }
         break;

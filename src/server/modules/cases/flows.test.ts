@@ -9,7 +9,6 @@ let env: TestEnv;
 const s: Record<string, Session> = {};
 let point: { lat: number; lng: number };
 let deptId: string;
-let otherDistrictId: string | null;
 let otherGridId: string;
 
 beforeAll(async () => {
@@ -20,13 +19,11 @@ beforeAll(async () => {
   const r = await env.db.run(systemCaller('test'), async (trx) => ({
     p: (await sql<{ lat: number; lng: number }>`select st_y(st_pointonsurface(geom)) as lat, st_x(st_pointonsurface(geom)) as lng from jurisdiction where id = ${gridId}`.execute(trx)).rows[0]!,
     d: (await sql<{ id: string }>`select id from department where kind = 'sanitation' limit 1`.execute(trx)).rows[0]!.id,
-    other: (await sql<{ id: string }>`select id from jurisdiction where level = 'district' and code <> '110101' and valid_to is null limit 1`.execute(trx)).rows[0]?.id ?? null,
     g: (await sql<{ id: string }>`select j.id from jurisdiction j join jurisdiction me on me.id = ${gridId}
       where j.level = 'grid' and j.valid_to is null and j.id <> me.id and subpath(j.path, 0, 2) = subpath(me.path, 0, 2) limit 1`.execute(trx)).rows[0]!.id,
   }));
   point = r.p;
   deptId = r.d;
-  otherDistrictId = r.other;
   otherGridId = r.g;
 });
 
@@ -87,14 +84,6 @@ describe('intake channels', () => {
     const rr = await post('clerk', `/api/cases/${a.caseId}/actions/reroute`, { gridId: otherGridId, reason: 'wrong grid' });
     expect(rr.statusCode, rr.body).toBe(200);
     expect(rr.json().gridId).toBe(otherGridId);
-    if (otherDistrictId) {
-      const b = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
-      const t = await post('shiftlead', `/api/cases/${b.caseId}/actions/transfer`, { districtId: otherDistrictId, reason: 'other district' });
-      expect(t.statusCode, t.body).toBe(200);
-      expect(t.json().state).toBe('transferred');
-      const linked = await env.app.inject({ method: 'GET', url: `/api/cases/${t.json().linkedCaseId}`, headers: { cookie: s.leader!.cookie } });
-      expect(linked.json()).toMatchObject({ state: 'accepted', districtId: otherDistrictId });
-    }
     const c = (await post('clerk', '/api/reports', reportBody({ channel: 'hotline' }))).json() as { caseId: string };
     await post('gridworker', `/api/cases/${c.caseId}/actions/confirm`, { note: 'seen' });
     await post('shiftlead', `/api/cases/${c.caseId}/actions/register`, { categoryCode: 'E0102', priority: 'normal' });
@@ -112,6 +101,44 @@ describe('intake channels', () => {
     expect((detail.json() as { clocks: Array<{ stoppedAt: string | null; paused: boolean }> }).clocks.filter((k) => !k.stoppedAt).every((k) => k.paused)).toBe(true);
     const un = await post('shiftlead', `/api/cases/${c.caseId}/actions/unpark`, {});
     expect(un.json().parked).toBe(false);
+  });
+});
+
+describe('transfer', () => {
+  it('opens a linked accepted case in a neighbouring district outside the shift lead’s own scope', async () => {
+    // A city of its own with two districts side by side, each one street, one community and one grid.
+    const sq = (x: number, w: number) => ({ type: 'Polygon', coordinates: [[[x, 30], [x + w, 30], [x + w, 30.002], [x, 30.002], [x, 30]]] });
+    const f = (code: string, level: string, parentCode: string | null, x: number, w: number) => ({
+      type: 'Feature',
+      properties: { code, level, name: `T${code}`, parentCode },
+      geometry: sq(x, w),
+    });
+    const features = [f('330100', 'city', null, 120, 0.004)];
+    for (const [d, x] of [['330102', 120], ['330105', 120.002]] as const) {
+      features.push(f(d, 'district', '330100', x, 0.002), f(`${d}001`, 'street', d, x, 0.002), f(`${d}001001`, 'community', `${d}001`, x, 0.002), f(`${d}001001001`, 'grid', `${d}001001`, x, 0.002));
+    }
+    const imported = await env.ctx.territory.importGeoJson(systemCaller('test'), { type: 'FeatureCollection', features });
+    expect(imported.problems).toEqual([]);
+    for (const [u, role] of [['tclerk', 'intake_clerk'], ['tlead', 'shift_lead']] as const) {
+      await env.ctx.identity.createUser(systemCaller('test'), { username: `${u}${Date.now() % 100000}`, password: 'transfer-pass', role, jurisdictionCode: '330102' }).then(async (r) => {
+        s[u] = await login(env.app, (await env.db.run(systemCaller('test'), async (trx) => (await sql<{ username: string }>`select username from app_user where id = ${r.id}`.execute(trx)).rows[0]!.username)), 'transfer-pass');
+      });
+    }
+    const rep = await post('tclerk', '/api/reports', { categoryCode: 'E0102', lat: 30.001, lng: 120.001, description: 'belongs next door', channel: 'hotline', deviceId: `t-${Math.random()}` });
+    expect(rep.statusCode, rep.body).toBe(201);
+    const other = await env.db.run(systemCaller('test'), async (trx) => (await sql<{ id: string }>`select id from jurisdiction where code = '330105' and valid_to is null`.execute(trx)).rows[0]!.id);
+    const t = await post('tlead', `/api/cases/${rep.json().caseId}/actions/transfer`, { districtId: other, reason: 'other district' });
+    expect(t.statusCode, t.body).toBe(200);
+    expect(t.json().state).toBe('transferred');
+    const linked = await env.app.inject({ method: 'GET', url: `/api/cases/${t.json().linkedCaseId}`, headers: { cookie: s.admin!.cookie } });
+    expect(linked.statusCode).toBe(404);
+    const byAdmin = await env.db.run(systemCaller('test'), async (trx) =>
+      (await sql<{ state: string; districtId: string; linked: string }>`select state, district_id as "districtId", linked_case_id as linked from cases where id = ${t.json().linkedCaseId}`.execute(trx)).rows[0]!,
+    );
+    expect(byAdmin).toMatchObject({ state: 'accepted', districtId: other, linked: rep.json().caseId });
+    // The shift lead still cannot see the other district's case.
+    const hidden = await env.app.inject({ method: 'GET', url: `/api/cases/${t.json().linkedCaseId}`, headers: { cookie: s.tlead!.cookie } });
+    expect(hidden.statusCode).toBe(404);
   });
 });
 

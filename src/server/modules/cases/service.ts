@@ -410,6 +410,7 @@ export class CaseService {
         await this.storage.delete(p.storageKey).catch(() => {});
         await this.storage.delete(p.publicStorageKey).catch(() => {});
       }
+      if (pgCode(err) === '42501') throw new AppError('FORBIDDEN');
       throw err;
     }
   }
@@ -605,11 +606,20 @@ export class CaseService {
 
   /** Transfer: a linked case opens `accepted` in the other district's triage queue, with the same report. */
   private async openLinkedCase(trx: Tx, from: store.CaseRow, districtId: string, now: Date): Promise<string> {
-    if (!districtId || districtId === from.districtId || !this.territory.isLevel(districtId, 'district')) {
+    const fromRoot = this.territory.pathOf(from.districtId).split('.')[0];
+    if (
+      !districtId ||
+      districtId === from.districtId ||
+      !this.territory.isLevel(districtId, 'district') ||
+      this.territory.pathOf(districtId).split('.')[0] !== fromRoot
+    ) {
       throw new AppError('INVALID_INPUT', { field: 'districtId', params: { field: 'districtId' } });
     }
     const code = this.territory.codeOf(districtId);
     const id = newId();
+    // The other district is outside the shift lead's scope by design: for these writes alone the transaction takes
+    // the system's reach, and gives it back before anything else runs.
+    await sql`select set_config('app.scope_all', 'on', true)`.execute(trx);
     const number = `${code}-${yearIn(this.config.timezone, now)}-${String(await store.nextSerial(trx)).padStart(6, '0')}`;
     await sql`insert into cases (id, district_id, path, number, tracking_hash, channel, category_code, priority, state, triage,
         description, address, lat, lng, geom, attributes, reporter_name_enc, reporter_phone_enc, reporter_email_enc,
@@ -634,6 +644,15 @@ export class CaseService {
       { kind: 'start_case_clock' },
       { kind: 'start_clock', stage: 'confirm' },
     ]);
+    await recordAudit(trx, {
+      action: 'case.transfer_in',
+      objectType: 'case',
+      objectId: id,
+      jurisdictionId: districtId,
+      jurisdictionPath: this.territory.pathOf(districtId),
+      details: { from: from.id },
+    });
+    await sql`select set_config('app.scope_all', 'off', true)`.execute(trx);
     return id;
   }
 
