@@ -52,7 +52,7 @@ describe('the closed loop through the API', () => {
     expect(caseNumber).toMatch(/^110101-\d{4}-\d{6}$/);
     expect(trackingCode).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
 
-    const inboxClerk = await env.app.inject({ method: 'GET', url: '/api/inbox', headers: { cookie: s.clerk!.cookie } });
+    const inboxClerk = await env.app.inject({ method: 'GET', url: '/api/inbox?queue=to_accept&limit=500', headers: { cookie: s.clerk!.cookie } });
     const toAccept = (inboxClerk.json() as { queues: Array<{ name: string; items: Array<{ id: string }> }> }).queues.find((q) => q.name === 'to_accept');
     expect(toAccept?.items.map((i) => i.id)).toContain(caseId);
 
@@ -247,7 +247,7 @@ describe('scope, masking and the sweeper', () => {
       got = await env.app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { cookie: s.leader!.cookie } });
       expect(got.json().escalationLevel).toBeGreaterThanOrEqual(1);
       expect(got.json().light).toBe('red');
-      const overdue = await env.app.inject({ method: 'GET', url: '/api/inbox', headers: { cookie: s.leader!.cookie } });
+      const overdue = await env.app.inject({ method: 'GET', url: '/api/inbox?queue=escalated&limit=500', headers: { cookie: s.leader!.cookie } });
       const q = (overdue.json() as { queues: Array<{ name: string; items: Array<{ id: string }> }> }).queues;
       expect(q.find((x) => x.name === 'escalated')?.items.map((i) => i.id)).toContain(caseId);
     } finally {

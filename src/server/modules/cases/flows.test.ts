@@ -71,7 +71,7 @@ describe('intake channels', () => {
     await post('gridworker', `/api/cases/${caseId}/actions/verify_pass`, { note: 'ok' });
     const closed = await post('shiftlead', `/api/cases/${caseId}/actions/close`, {});
     expect(closed.json().callbackPending).toBe(true);
-    const inbox = await env.app.inject({ method: 'GET', url: '/api/inbox', headers: { cookie: s.clerk!.cookie } });
+    const inbox = await env.app.inject({ method: 'GET', url: '/api/inbox?queue=callbacks&limit=500', headers: { cookie: s.clerk!.cookie } });
     const callbacks = (inbox.json() as { queues: Array<{ name: string; items: Array<{ id: string }> }> }).queues.find((q) => q.name === 'callbacks');
     expect(callbacks?.items.map((i) => i.id)).toContain(caseId);
     const done = await post('clerk', `/api/cases/${caseId}/actions/callback_done`, { callerAnswer: 'satisfied' });

@@ -79,7 +79,7 @@ export interface Queue {
 const OPEN = ['reported', 'accepted', 'confirmed', 'registered', 'dispatched', 'handling', 'handled', 'verified'];
 
 /** Each role's queues within scope, red before yellow before green (the running clock's deadline first). */
-export async function inbox(trx: Tx, caller: UserCaller, now: Date): Promise<Queue[]> {
+export async function inbox(trx: Tx, caller: UserCaller, now: Date, opts: { queue?: string; limit?: number } = {}): Promise<Queue[]> {
   const roles = new Set(caller.assignments.map((a) => a.role));
   const gridIds = caller.assignments.filter((a) => a.role === 'grid_worker').map((a) => a.jurisdictionId);
   const dept = departmentOnly(caller) ?? caller.departmentId;
@@ -116,9 +116,9 @@ export async function inbox(trx: Tx, caller: UserCaller, now: Date): Promise<Que
     defs.push({ name: 'escalated', where: sql`c.escalation_level > 0 and c.state = any(${OPEN}::text[])` });
   }
   const out: Queue[] = [];
-  for (const d of defs) {
+  for (const d of defs.filter((x) => !opts.queue || x.name === opts.queue)) {
     const { rows } = await sql<CaseRow>`select ${CASE_COLUMNS} from cases c where ${d.where}
-      order by c.stage_deadline_at asc nulls last, c.reported_at limit 50`.execute(trx);
+      order by c.stage_deadline_at asc nulls last, c.reported_at limit ${opts.limit ?? 50}`.execute(trx);
     const { rows: n } = await sql<{ n: number }>`select count(*)::int as n from cases c where ${d.where}`.execute(trx);
     out.push({ name: d.name, total: n[0]?.n ?? 0, items: rows });
   }

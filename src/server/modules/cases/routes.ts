@@ -557,11 +557,20 @@ export function caseRoutes(ctx: AppContext) {
 
     app.get(
       '/api/inbox',
-      { schema: { tags: ['cases'], summary: "The caller's work queues, most urgent first" } },
+      {
+        schema: {
+          tags: ['cases'],
+          summary: "The caller's work queues, most urgent first (one queue with `queue`, up to `limit` items each)",
+          querystring: Type.Object({
+            queue: Type.Optional(Type.String({ maxLength: 40 })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          }),
+        },
+      },
       async (req) => {
         const caller = authorize(req.caller, 'cases.read');
         const locale = negotiateLocale(req.headers['accept-language']);
-        const queues = await ctx.db.run(caller, (trx) => inbox(trx, caller, ctx.cases.now()));
+        const queues = await ctx.db.run(caller, (trx) => inbox(trx, caller, ctx.cases.now(), req.query));
         return { queues: queues.map((q) => ({ ...q, items: q.items.map((r) => presentCase(ctx, r, locale)) })) };
       },
     );
