@@ -24,9 +24,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ GRIDLOOP_DATA_DIR: d, GRIDLOOP_DEMO: 'maybe' })).toThrow(ConfigError);
   });
 
-  it('requires the secrets with PostgreSQL and keeps the demo off by default', () => {
+  it('requires the secrets in production, and keeps the demo off by default with PostgreSQL', () => {
     const d = dir();
-    expect(() => loadConfig({ GRIDLOOP_DATA_DIR: d, DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toThrow(/GRIDLOOP_DATA_KEY|GRIDLOOP_SESSION_SECRET/);
+    expect(() => loadConfig({ GRIDLOOP_DATA_DIR: d, DATABASE_URL: 'postgres://x@127.0.0.1/db', NODE_ENV: 'production' })).toThrow(
+      /GRIDLOOP_DATA_KEY|GRIDLOOP_SESSION_SECRET/,
+    );
+    expect(loadConfig({ GRIDLOOP_DATA_DIR: dir(), DATABASE_URL: 'postgres://x@127.0.0.1/db' }).demo).toBe(false);
     const c = loadConfig({
       GRIDLOOP_DATA_DIR: d,
       DATABASE_URL: 'postgres://x@127.0.0.1/db',

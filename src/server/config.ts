@@ -64,10 +64,10 @@ function validTimezone(tz: string): boolean {
 }
 
 /**
- * A secret that the embedded mode may generate into the data directory on first start; with PostgreSQL it must be
- * given, since several processes (and a restore on another machine) must agree on it.
+ * A secret generated into the data directory on first start when not given. In production (NODE_ENV=production) it
+ * must be given: several processes, and a restore on another machine, must agree on it.
  */
-function secretVar(env: Env, name: string, dataDir: string, embedded: boolean, fileName: string): string {
+function secretVar(env: Env, name: string, dataDir: string, required: boolean, fileName: string): string {
   const raw = env[name];
   if (raw) {
     if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters');
@@ -75,12 +75,13 @@ function secretVar(env: Env, name: string, dataDir: string, embedded: boolean, f
   }
   const file = join(dataDir, fileName);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  if (!embedded) {
-    throw new ConfigError(name, 'is required when DATABASE_URL is set (generate one with: openssl rand -base64 48)');
+  if (required) {
+    throw new ConfigError(name, 'is required in production (generate one with: openssl rand -base64 48)');
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  process.stderr.write(`gridloop: ${name} was not set; generated one into ${file} (set it explicitly in production)\n`);
   return secret;
 }
 
@@ -97,14 +98,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (basemap && !/^https?:\/\//.test(basemap)) {
     throw new ConfigError('GRIDLOOP_BASEMAP_STYLE_URL', 'must be an http(s) URL');
   }
-  const dataKeyText = secretVar(env, 'GRIDLOOP_DATA_KEY', dataDir, embedded, 'data.key');
+  const production = env.NODE_ENV === 'production';
+  const dataKeyText = secretVar(env, 'GRIDLOOP_DATA_KEY', dataDir, production, 'data.key');
   return {
     port: intVar(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     dataDir,
     timezone,
-    sessionSecret: secretVar(env, 'GRIDLOOP_SESSION_SECRET', dataDir, embedded, 'session.secret'),
+    sessionSecret: secretVar(env, 'GRIDLOOP_SESSION_SECRET', dataDir, production, 'session.secret'),
     // A 256-bit key for encryption at rest and the audit HMAC, derived so that any text of 32+ characters serves.
     dataKey: Buffer.from(dataKeyText, 'utf8'),
     demo: boolVar(env, 'GRIDLOOP_DEMO', embedded),
@@ -114,6 +116,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginRatePerMinute: intVar(env, 'GRIDLOOP_LOGIN_RATE_PER_MIN', 20, 1, 1_000_000),
     reportRatePerMinute: intVar(env, 'GRIDLOOP_REPORT_RATE_PER_MIN', 60, 1, 1_000_000),
     logLevel: env.LOG_LEVEL || 'info',
-    production: env.NODE_ENV === 'production',
+    production,
   };
 }
