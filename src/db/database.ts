@@ -101,35 +101,8 @@ function wrap(kind: Database['kind'], name: string, kysely: Kysely<Record<string
   };
 }
 
-export async function openPglite(dataDir: string | null): Promise<Database> {
-  const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
-  try {
-    const pgl = await PGlite.create({
-      dataDir: dataDir ? join(dataDir, 'pgdata') : undefined,
-      extensions: { postgis, ltree, pg_trgm },
-    });
-    const kysely = new Kysely<Record<string, never>>({
-      dialect: new PostgresDialect({ pool: new PGlitePool(pgl) as unknown as PostgresPool }),
-    });
-    return wrap('pglite', 'postgres', kysely, {
-      pglite: pgl,
-      pgPool: null,
-      listen: (channel, fn) => pgliteListen(pgl, channel, fn),
-      close: async () => {
-        await kysely.destroy();
-        await pgl.close();
-        release();
-      },
-    });
-  } catch (err) {
-    release();
-    throw err;
-  }
-}
-
-/** A PGlite database restored from a dump (test workers share one migrated snapshot). */
-export async function openPgliteFromDump(dump: Blob): Promise<Database> {
-  const pgl = await PGlite.create({ loadDataDir: dump, extensions: { postgis, ltree, pg_trgm } });
+/** One PGlite instance behind the Database seam; `onClose` releases what the caller holds (the lock file). */
+function pgliteDatabase(pgl: PGlite, onClose: () => void): Database {
   const kysely = new Kysely<Record<string, never>>({
     dialect: new PostgresDialect({ pool: new PGlitePool(pgl) as unknown as PostgresPool }),
   });
@@ -140,8 +113,27 @@ export async function openPgliteFromDump(dump: Blob): Promise<Database> {
     close: async () => {
       await kysely.destroy();
       await pgl.close();
+      onClose();
     },
   });
+}
+
+const EXTENSIONS = { postgis, ltree, pg_trgm };
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
+  try {
+    const pgl = await PGlite.create({ dataDir: dataDir ? join(dataDir, 'pgdata') : undefined, extensions: EXTENSIONS });
+    return pgliteDatabase(pgl, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** A PGlite database restored from a dump (test workers share one migrated snapshot). */
+export async function openPgliteFromDump(dump: Blob): Promise<Database> {
+  return pgliteDatabase(await PGlite.create({ loadDataDir: dump, extensions: EXTENSIONS }), () => {});
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { type ChainRow, chainHash, GENESIS } from '../../../domain/audit-chain.ts';
 import type { Database, Tx } from '../../../db/database.ts';
+import { startPeriodic } from '../../periodic.ts';
 
 export interface AuditEntry {
   action: string;
@@ -167,20 +168,5 @@ export async function auditAnchor(db: Database): Promise<string | null> {
 
 /** Runs the sealer every `intervalMs` until stopped. */
 export function startSealer(db: Database, key: Buffer, intervalMs = 1000, onError?: (err: unknown) => void): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  const tick = async () => {
-    if (stopped) return;
-    try {
-      await sealAll(db, key);
-    } catch (err) {
-      onError?.(err);
-    }
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  timer = setTimeout(tick, intervalMs);
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+  return startPeriodic(() => sealAll(db, key), intervalMs, onError);
 }

@@ -3,6 +3,7 @@ import { systemCaller } from '../../../db/caller.ts';
 import type { Database } from '../../../db/database.ts';
 import { elapsedMinutes } from '../../../domain/calendar.ts';
 import { decide } from '../../../domain/workflow.ts';
+import { startPeriodic } from '../../periodic.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { CaseService } from './service.ts';
 import * as store from './store.ts';
@@ -62,19 +63,5 @@ export async function sweep(db: Database, cases: CaseService): Promise<SweepResu
 }
 
 export function startSweeper(db: Database, cases: CaseService, intervalMs = 30_000, onError?: (err: unknown) => void): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  const tick = async () => {
-    try {
-      await sweep(db, cases);
-    } catch (err) {
-      onError?.(err);
-    }
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  timer = setTimeout(tick, intervalMs);
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+  return startPeriodic(() => sweep(db, cases), intervalMs, onError);
 }
