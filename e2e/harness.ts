@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -89,6 +90,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       GRIDLOOP_DATA_DIR: dataDir,
       GRIDLOOP_DEMO_PASSWORD: options.password,
       NODE_ENV: 'production',
+      // Production mode wants its secrets given, not generated: fresh ones for each run.
+      GRIDLOOP_SESSION_SECRET: randomBytes(48).toString('base64'),
+      GRIDLOOP_DATA_KEY: randomBytes(48).toString('base64'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that stop() can end it together with anything it spawned.
@@ -231,4 +235,57 @@ export async function runAxe(page: Page): Promise<AxeSummary> {
 
 export function readMessages(lang: 'en' | 'zh-Hans' | 'zh-Hant'): Record<string, Record<string, string>> {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'src/web/i18n', `${lang}.json`), 'utf8'));
+}
+
+// ---------- shared steps ----------
+
+export const DESK = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const SCREENSHOTS = path.join(REPO_ROOT, 'e2e', 'screenshots');
+export const TIMEOUT = 30_000;
+
+/** What every spec gets: one server, one browser, one tally. */
+export interface SpecContext {
+  browser: Browser;
+  baseUrl: string;
+  checks: Checks;
+  password: string;
+}
+
+export async function newPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport: typeof DESK,
+  phone = false,
+  extra: BrowserContextOptions = {},
+) {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport,
+    locale: 'en-US',
+    deviceScaleFactor: 1,
+    isMobile: phone,
+    hasTouch: phone,
+    ...extra,
+  });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const watch = new PageWatch(page, baseUrl);
+  return { context, page, watch };
+}
+
+export async function axeCheck(checks: Checks, page: Page, name: string) {
+  await checks.check(`axe: ${name} has no serious or critical violations`, async () => {
+    const summary = await runAxe(page);
+    for (const line of summary.other) console.log(`        (minor) ${line}`);
+    assert(summary.blocking.length === 0, summary.blocking.join('\n'));
+  });
+}
+
+export async function login(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.getByTestId('login-submit').waitFor();
+  await page.locator('#login_username').fill(username);
+  await page.locator('#login_password').fill(password);
+  await page.getByTestId('login-submit').click();
 }

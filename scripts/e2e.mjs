@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Browser end-to-end test: builds the web app, then runs e2e/territory.e2e.ts (which starts its own
+// Browser end-to-end test: builds the web app, then runs e2e/run.ts (which starts its own
 // server on a free port with a fresh data directory, drives Debian's chromium, and stops both).
+// Arguments: a spec name (territory, closed-loop, staff-pages) runs that spec only.
 // Env: E2E_SKIP_BUILD=1 reuses dist/web; E2E_SERVER_ENTRY=<script> replaces bin/gridloop.js;
+// E2E_BASE_URL=<url> (with E2E_PASSWORD) tests a server that is already running instead of starting one;
 // E2E_KEEP_DATA=1 keeps the temporary data directory; E2E_CHROMIUM=<path> replaces /usr/bin/chromium.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,4 +34,4 @@ if (!process.env.E2E_SKIP_BUILD || !existsSync(path.join(root, 'dist/web/index.h
     process.exit(code);
   }
 }
-process.exitCode = await run(bin('tsx'), ['e2e/territory.e2e.ts']);
+process.exitCode = await run(bin('tsx'), ['e2e/run.ts', ...process.argv.slice(2)]);

@@ -3,22 +3,36 @@ import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import zhTW from 'antd/locale/zh_TW';
-import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { type ComponentType, lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
+import { LandingRedirect } from './components/landing-redirect.tsx';
 import { PageFallback } from './components/page-fallback.tsx';
 import { RequireAuth } from './components/require-auth.tsx';
+import { RequireRole } from './components/require-role.tsx';
 import { isLanguage, type Language } from './i18n/i18n.ts';
 import { LoginPage } from './pages/login/login-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { createQueryClient } from './query-client.ts';
 import { theme } from './theme.ts';
 
-// The territory page pulls in MapLibre (~800 kB): load it only when it is visited.
-const TerritoryPage = lazy(() =>
-  import('./pages/territory/territory-page.tsx').then((m) => ({ default: m.TerritoryPage })),
-);
+/** Each page is its own chunk: a resident's phone loads the report page, not the admin screens (nor MapLibre first). */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
+  return lazy(() => load().then((component) => ({ default: component })));
+}
+
+const TerritoryPage = lazyPage(() => import('./pages/territory/territory-page.tsx').then((m) => m.TerritoryPage));
+const ReportPage = lazyPage(() => import('./pages/report/report-page.tsx').then((m) => m.ReportPage));
+const TrackLookupPage = lazyPage(() => import('./pages/track/track-lookup-page.tsx').then((m) => m.TrackLookupPage));
+const TrackingPage = lazyPage(() => import('./pages/track/tracking-page.tsx').then((m) => m.TrackingPage));
+const InboxPage = lazyPage(() => import('./pages/inbox/inbox-page.tsx').then((m) => m.InboxPage));
+const CaseListPage = lazyPage(() => import('./pages/cases/case-list-page.tsx').then((m) => m.CaseListPage));
+const CasePage = lazyPage(() => import('./pages/cases/case-page.tsx').then((m) => m.CasePage));
+const StaffReportPage = lazyPage(() => import('./pages/intake/staff-report-page.tsx').then((m) => m.StaffReportPage));
+const CategoriesPage = lazyPage(() => import('./pages/admin/categories-page.tsx').then((m) => m.CategoriesPage));
+const RoutingRulesPage = lazyPage(() => import('./pages/admin/routing-rules-page.tsx').then((m) => m.RoutingRulesPage));
+const CalendarPage = lazyPage(() => import('./pages/admin/calendar-page.tsx').then((m) => m.CalendarPage));
 
 const ANTD_LOCALES = { 'zh-Hant': zhTW, 'zh-Hans': zhCN, en: enUS } as const;
 
@@ -26,10 +40,15 @@ function LocalizedConfig({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   const lang: Language = isLanguage(i18n.language) ? i18n.language : 'en';
   return (
-    <ConfigProvider locale={ANTD_LOCALES[lang]} theme={theme}>
+    // No space forced between two CJK characters of a button: action names read as written (結案, not 結 案).
+    <ConfigProvider locale={ANTD_LOCALES[lang]} theme={theme} button={{ autoInsertSpace: false }}>
       {children}
     </ConfigProvider>
   );
+}
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<PageFallback />}>{children}</Suspense>;
 }
 
 export function App() {
@@ -40,6 +59,9 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/report" element={<Page><ReportPage /></Page>} />
+            <Route path="/track" element={<Page><TrackLookupPage /></Page>} />
+            <Route path="/track/:code" element={<Page><TrackingPage /></Page>} />
             <Route
               element={
                 <RequireAuth>
@@ -47,15 +69,34 @@ export function App() {
                 </RequireAuth>
               }
             >
-              <Route index element={<Navigate to="/territory" replace />} />
+              <Route index element={<LandingRedirect />} />
+              <Route path="inbox" element={<Page><InboxPage /></Page>} />
+              <Route path="cases" element={<Page><CaseListPage /></Page>} />
+              <Route path="cases/:id" element={<Page><CasePage /></Page>} />
               <Route
-                path="territory"
+                path="desk/new"
                 element={
-                  <Suspense fallback={<PageFallback />}>
-                    <TerritoryPage />
-                  </Suspense>
+                  <RequireRole roles={['intake_clerk', 'shift_lead', 'dispatcher']}>
+                    <Page>
+                      <StaffReportPage mode="desk" />
+                    </Page>
+                  </RequireRole>
                 }
               />
+              <Route
+                path="patrol/new"
+                element={
+                  <RequireRole roles={['grid_worker']}>
+                    <Page>
+                      <StaffReportPage mode="patrol" />
+                    </Page>
+                  </RequireRole>
+                }
+              />
+              <Route path="territory" element={<Page><TerritoryPage /></Page>} />
+              <Route path="admin/categories" element={<RequireRole roles={['admin']}><Page><CategoriesPage /></Page></RequireRole>} />
+              <Route path="admin/routing-rules" element={<RequireRole roles={['admin']}><Page><RoutingRulesPage /></Page></RequireRole>} />
+              <Route path="admin/calendar" element={<RequireRole roles={['admin']}><Page><CalendarPage /></Page></RequireRole>} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -1,4 +1,15 @@
-import { AlertOutlined, ApartmentOutlined, DatabaseOutlined, FileTextOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  ApartmentOutlined,
+  CalendarOutlined,
+  DatabaseOutlined,
+  FileTextOutlined,
+  FormOutlined,
+  InboxOutlined,
+  NodeIndexOutlined,
+  PhoneOutlined,
+  TagsOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../types.ts';
 
@@ -23,9 +34,15 @@ const ALL_STAFF: readonly Role[] = [
   'department_staff',
 ];
 
+/** Everyone in the closed loop; administrators configure it and hold no queue. */
+const CASE_STAFF: readonly Role[] = ALL_STAFF.filter((r) => r !== 'admin');
+
 export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'inbox', path: '/inbox', labelKey: 'nav.inbox', icon: <InboxOutlined />, roles: CASE_STAFF, available: true },
+  { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: <FileTextOutlined />, roles: ALL_STAFF, available: true },
+  { key: 'deskIntake', path: '/desk/new', labelKey: 'nav.deskIntake', icon: <PhoneOutlined />, roles: ['intake_clerk'], available: true },
+  { key: 'patrolReport', path: '/patrol/new', labelKey: 'nav.patrolReport', icon: <FormOutlined />, roles: ['grid_worker'], available: true },
   { key: 'territory', path: '/territory', labelKey: 'nav.territory', icon: <ApartmentOutlined />, roles: ALL_STAFF, available: true },
-  { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: <FileTextOutlined />, roles: ALL_STAFF, available: false },
   {
     key: 'commandCenter',
     path: '/command',
@@ -42,8 +59,23 @@ export const NAV_ITEMS: readonly NavItem[] = [
     roles: ['admin', 'leader', 'intake_clerk', 'grid_worker'],
     available: false,
   },
+  { key: 'adminCategories', path: '/admin/categories', labelKey: 'nav.adminCategories', icon: <TagsOutlined />, roles: ['admin'], available: true },
+  {
+    key: 'adminRoutingRules',
+    path: '/admin/routing-rules',
+    labelKey: 'nav.adminRoutingRules',
+    icon: <NodeIndexOutlined />,
+    roles: ['admin'],
+    available: true,
+  },
+  { key: 'adminCalendar', path: '/admin/calendar', labelKey: 'nav.adminCalendar', icon: <CalendarOutlined />, roles: ['admin'], available: true },
 ];
 
 export function visibleNavItems(roles: ReadonlySet<Role>): NavItem[] {
   return NAV_ITEMS.filter((item) => item.available && item.roles.some((r) => roles.has(r)));
+}
+
+/** Where a user lands after signing in: their inbox, or the territory for those who hold no queue (admins). */
+export function landingPath(roles: ReadonlySet<Role>): string {
+  return [...roles].some((r) => CASE_STAFF.includes(r)) ? '/inbox' : '/territory';
 }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
 import { detectLanguage } from './i18n.ts';
@@ -45,6 +47,28 @@ describe('web i18n resources', () => {
         expect(vars(files[lang]?.get(key) ?? ''), `${lang} ${key}`).toEqual(vars(value));
       }
     }
+  });
+});
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(e.name) && !e.name.includes('.test.') ? [full] : [];
+  });
+}
+
+describe('keys used by the components', () => {
+  it('all exist in en.json (plain or plural)', () => {
+    const webRoot = path.resolve(import.meta.dirname, '..');
+    const keys = new Set<string>();
+    for (const file of sourceFiles(webRoot)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-zA-Z0-9_.-]+)'/g)) if (m[1]) keys.add(m[1]);
+    }
+    const known = files.en ?? new Map<string, string>();
+    const missing = [...keys].filter((k) => !known.has(k) && !known.has(`${k}_one`));
+    expect(keys.size).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
   });
 });
 

@@ -15,7 +15,7 @@ export function NotFoundPage() {
       title={<h1 className="gl-result-title">{t('notFound.title')}</h1>}
       subTitle={t('notFound.description')}
       extra={
-        <Button type="primary" onClick={() => navigate('/territory')}>
+        <Button type="primary" onClick={() => navigate('/')}>
           {t('notFound.back')}
         </Button>
       }

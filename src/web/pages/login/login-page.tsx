@@ -10,8 +10,8 @@ import { type Credentials, useConfig, useLogin } from '../../session.ts';
 
 /** Only same-origin paths are followed after sign-in: `next` must not send the user elsewhere. */
 export function safeNext(next: string | null): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/territory';
-  if (next.startsWith('/login')) return '/territory';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (next.startsWith('/login')) return '/';
   return next;
 }
 
