@@ -204,3 +204,32 @@ describe('invariants under random action sequences (through the service and data
     );
   }, 240_000);
 });
+
+describe('public map data and follow-ups', () => {
+  it('serves the city outline and the district list to anyone', async () => {
+    const o = await env.app.inject({ method: 'GET', url: '/api/territory/outline', headers: { 'accept-language': 'zh-CN' } });
+    expect(o.statusCode).toBe(200);
+    const fc = o.json() as { features: Array<{ properties: { level: string; name: string } }> };
+    expect(fc.features.some((f) => f.properties.level === 'district' && f.properties.name === '东城区')).toBe(true);
+    expect(fc.features.some((f) => f.properties.level === 'grid')).toBe(false);
+    const d = await env.app.inject({ method: 'GET', url: '/api/territory/districts' });
+    expect((d.json() as { items: Array<{ code: string }> }).items.map((x) => x.code)).toContain('110101');
+  });
+
+  it('keeps a second patrol report from the same device as its own confirmed case', async () => {
+    const deviceId = `patrol-${Math.random()}`;
+    const a = await post('gridworker', '/api/reports', reportBody({ channel: 'grid_patrol', deviceId }));
+    const b = await post('gridworker', '/api/reports', reportBody({ channel: 'grid_patrol', deviceId }));
+    expect(a.statusCode).toBe(201);
+    expect(b.statusCode, b.body).toBe(201);
+    expect(b.json()).toMatchObject({ state: 'confirmed', merged: false });
+  });
+
+  it('lets a merged report follow the case it joined', async () => {
+    const deviceId = `follow-${Math.random()}`;
+    const first = (await post(null, '/api/reports', reportBody({ deviceId }))).json() as { caseNumber: string };
+    const second = (await post(null, '/api/reports', reportBody({ deviceId }))).json() as { trackingCode: string };
+    const t = await env.app.inject({ method: 'GET', url: `/api/reports/${second.trackingCode}` });
+    expect(t.json()).toMatchObject({ merged: true, mergedInto: { number: first.caseNumber, state: 'reported' } });
+  });
+});

@@ -328,6 +328,8 @@ export function caseRoutes(ctx: AppContext) {
           deadlineAt: t.case.deadlineAt?.toISOString() ?? null,
           rating: t.case.rating,
           merged: t.case.primaryCaseId !== null,
+          // A merged report follows the case it joined.
+          mergedInto: t.primary,
           supporters: t.case.supporters,
           actions: t.actions,
           timeline: t.events.map((e) => ({ at: e.at.toISOString(), action: e.action, from: e.fromState, to: e.toState })),
@@ -452,6 +454,11 @@ export function caseRoutes(ctx: AppContext) {
             ? { code: category.code, name: category.names[locale], registerCondition: category.registerCondition[locale], closeCondition: category.closeCondition[locale], afterPhotoRequired: category.afterPhotoRequired, reporterMayVerify: category.reporterMayVerify }
             : null,
           reporter: ctx.cases.reporterView(r.row, false),
+          requestedDeadline: r.row.requestedDeadline?.toISOString() ?? null,
+          parkReviewDate: r.row.parkReviewDate,
+          superviseDue: r.row.superviseDue,
+          attributes: r.row.attributes,
+          fixed: r.row.fixed,
           actions: r.actions,
           duplicateCandidates: r.candidates,
           clocks: r.clocks.map((c) => ({

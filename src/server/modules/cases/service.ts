@@ -303,7 +303,8 @@ export class CaseService {
           await store.insertAttachment(trx, { ...p, caseId: id, districtId: route.district.id, eventId, kind: 'report' });
         }
         let merged = false;
-        const primary = repeat[0];
+        // Only a case still waiting for the clerk can join another by itself; a patrol's confirmed case stands alone.
+        const primary = start.snapshot.state === 'reported' || start.snapshot.state === 'accepted' ? repeat[0] : undefined;
         if (primary) {
           await this.applyAction(trx, await this.mustGet(trx, id), 'merge', { primaryCaseId: primary.id, reason: 'debounce' }, { kind: 'system' }, 'system', [], now);
           merged = true;
@@ -749,6 +750,9 @@ export class CaseService {
         select at, action, from_state as "fromState", to_state as "toState" from public_case_event where case_id = ${c.id} order by at, id`.execute(trx);
       const { rows: photos } = await sql<{ id: string; kind: string; contentType: string }>`
         select id, kind, content_type as "contentType" from public_case_attachment where case_id = ${c.id} order by created_at, id`.execute(trx);
+      const { rows: primary } = c.primaryCaseId
+        ? await sql<{ number: string; state: string }>`select number, state from public_case where id = ${c.primaryCaseId}`.execute(trx)
+        : { rows: [] };
       const category = this.reference().categories.get(c.categoryCode);
       const actions = (['verify_pass', 'verify_fail', 'rate'] as const).filter((a) => {
         const snap: CaseSnapshot = {
@@ -756,7 +760,7 @@ export class CaseService {
         };
         return decide(snap, a, { kind: 'reporter', trackingCodeValid: true }, this.now()).ok;
       });
-      return { case: c, events, photos, category, actions };
+      return { case: c, events, photos, category, actions, primary: primary[0] ?? null };
     });
   }
 

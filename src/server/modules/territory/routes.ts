@@ -145,6 +145,37 @@ export function territoryRoutes(ctx: AppContext) {
     );
 
     app.get(
+      '/api/territory/outline',
+      {
+        config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['territory'],
+          summary: 'Public outline of the city for maps: simplified district and street boundaries, names and codes',
+        },
+      },
+      async (req, reply) => {
+        reply.type('application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=300');
+        const locale = negotiateLocale(req.headers['accept-language']);
+        return ctx.territory.outline(locale);
+      },
+    );
+
+    app.get(
+      '/api/territory/districts',
+      {
+        schema: {
+          tags: ['territory'],
+          summary: 'Every district of the city with its names (public): e.g. where a case may be transferred',
+          response: { 200: Type.Object({ items: Type.Array(NodeRef) }) },
+        },
+      },
+      async (req) => {
+        const locale = negotiateLocale(req.headers['accept-language']);
+        return { items: ctx.territory.districts().map((d) => ({ ...d, name: d.names[locale] })) };
+      },
+    );
+
+    app.get(
       '/api/grids/locate',
       {
         config: { rateLimit: { max: 600, timeWindow: '1 minute' } },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type Caller, systemCaller, type UserCaller } from '../../../db/caller.ts';
 import type { Database } from '../../../db/database.ts';
 import { gcj02ToWgs84 } from '../../../domain/gcj02.ts';
@@ -81,6 +82,29 @@ export class TerritoryService {
       if (cur) out.unshift(this.ref(cur));
     }
     return out;
+  }
+
+  districts(): NodeRef[] {
+    return [...this.nodes.values()].filter((n) => n.level === 'district').map((n) => this.ref(n)).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** Simplified district and street boundaries for public maps (through the public view: no personal data here). */
+  async outline(locale: 'zh-Hant' | 'zh-Hans' | 'en'): Promise<GeoJsonFeatureCollection> {
+    const rows = await this.db.run({ kind: 'public' }, async (trx) =>
+      (await sql<{ id: string; code: string; level: string; zh_hant: string; zh_hans: string; en: string; g: string }>`
+        select id, code, level, name_zh_hant as zh_hant, name_zh_hans as zh_hans, name_en as en,
+          st_asgeojson(st_simplifypreservetopology(geom, 0.00005), 6) as g
+        from public_jurisdiction where level in ('city', 'district', 'street') and geom is not null order by path`.execute(trx)).rows,
+    );
+    return {
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({
+        type: 'Feature',
+        id: r.id,
+        properties: { id: r.id, code: r.code, level: r.level, name: ({ 'zh-Hant': r.zh_hant, 'zh-Hans': r.zh_hans, en: r.en } as const)[locale] },
+        geometry: JSON.parse(r.g),
+      })),
+    };
   }
 
   /** A current node and its ancestors, root first, from the in-process index. */
