@@ -39,6 +39,7 @@ export default defineConfig({
           include: ['src/server/**/*.test.ts'],
           exclude: UNIT,
           env: { GRIDLOOP_TEST_BACKEND: 'postgres' },
+          globalSetup: ['src/testing/postgres-setup.ts'],
         },
       },
     ],

@@ -42,7 +42,8 @@ export interface Session {
 async function postgresDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: the PostgreSQL suite needs a server with PostGIS');
-  const name = `gl_test_${process.env.VITEST_POOL_ID ?? '1'}`;
+  // Named after this test run (the workers' parent process), so two runs on one server never share a database.
+  const name = `gl_test_${process.ppid}_${process.env.VITEST_POOL_ID ?? '1'}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
