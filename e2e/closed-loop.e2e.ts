@@ -38,6 +38,19 @@ export async function closedLoopSpec({ browser, baseUrl, checks, password }: Spe
       await page.goto('/report');
       await page.getByRole('heading', { level: 1, name: msg('report.title') }).waitFor();
     });
+    await checks.check('resident: the report map draws the public outline of the city and opens on it', async () => {
+      const res = await fetch(`${baseUrl}/api/territory/outline`);
+      assert(res.ok, `outline: HTTP ${res.status}`);
+      const outline = (await res.json()) as { features: Array<{ properties: { level: string } }> };
+      assert(outline.features.some((f) => f.properties.level === 'city'), 'the outline has no city');
+      const map = page.locator('[data-testid="location-map"][data-map-loaded="true"]');
+      await map.waitFor();
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="location-map"]')?.getAttribute('data-outline-features') === String(n),
+        outline.features.length,
+      );
+    });
+    await shot(page, 'report-map-city-phone.png');
     await checks.check('resident: category by search, position from the device, photo, contact', async () => {
       await page.getByTestId('category-search').fill('garbage');
       await page.locator('[data-testid="category-option"][data-code="E0102"]').click();
@@ -161,7 +174,10 @@ export async function closedLoopSpec({ browser, baseUrl, checks, password }: Spe
       await page.getByTestId('rate-submit').click();
       await page.getByTestId('tracking-rated').waitFor();
     });
-    await page.locator('[data-testid="point-map"][data-map-loaded="true"]').waitFor();
+    await checks.check('resident: the tracking map draws the outline too', async () => {
+      await page.locator('[data-testid="point-map"][data-map-loaded="true"]').waitFor();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="point-map"]')?.getAttribute('data-outline-features')) > 0);
+    });
     await axeCheck(checks, page, 'tracking page at 390×844');
     await shot(page, 'tracking-phone.png', true);
 

@@ -2,7 +2,7 @@
 // tracking lookup and the admin pages (categories, routing rules, working calendar).
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { assert, axeCheck, DESK, newPage, PHONE, SCREENSHOTS, type SpecContext } from './harness.ts';
+import { assert, axeCheck, DESK, equal, newPage, PHONE, SCREENSHOTS, type SpecContext } from './harness.ts';
 import { msg, PHOTO, pointInGridWorkersGrid, type StaffSession, staffSession } from './loop-helpers.ts';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
@@ -99,6 +99,30 @@ export async function staffPagesSpec({ browser, baseUrl, checks, password }: Spe
       assert(rows === 1, `rows for ${number}: ${rows}`);
     });
     await axeCheck(checks, lead.page, 'case list at 1280×800');
+    await checks.check('shift lead: transfer offers the other districts of the city, never the case\'s own', async () => {
+      await lead.page.locator('[data-testid="case-link"]').first().click();
+      await lead.page.locator('[data-testid="case-page"][data-state="accepted"]').waitFor();
+      const id = new URL(lead.page.url()).pathname.split('/').pop() ?? '';
+      const detail = (await (await lead.page.request.get(`/api/cases/${id}`)).json()) as { districtId: string };
+      const res = await lead.page.request.get('/api/territory/districts', { headers: { 'accept-language': 'en' } });
+      const districts = ((await res.json()) as { items: Array<{ id: string; code: string }> }).items;
+      const own = districts.find((d) => d.id === detail.districtId);
+      const other = districts.find((d) => d.id !== detail.districtId);
+      assert(own, `the case's district ${detail.districtId} is not among the ${districts.length} districts`);
+      await lead.page.getByTestId('action-transfer').click();
+      const dialog = lead.page.getByRole('dialog');
+      await dialog.waitFor();
+      // The demo city has one district: then the select says there is nowhere to transfer to.
+      if (!other) await dialog.getByText(msg('actionField.districtIdNone')).waitFor();
+      await dialog.getByTestId('field-districtId').click();
+      if (other) await lead.page.locator('.ant-select-item-option', { hasText: `(${other.code})` }).first().waitFor();
+      const ownShown = await lead.page.locator('.ant-select-item-option', { hasText: `(${own.code})` }).count();
+      equal(ownShown, 0, "the case's own district among the options");
+      // Escape closes the open select (or, if it had closed, the dialog); nothing is sent either way.
+      await lead.page.keyboard.press('Escape');
+      if (await dialog.isVisible()) await dialog.getByRole('button', { name: msg('form.cancel') }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    });
     await lead.page.goto('/cases');
     await lead.page.locator('[data-testid="case-link"]').first().waitFor();
     await shot(lead.page, 'cases-desk.png');

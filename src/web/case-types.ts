@@ -142,6 +142,16 @@ export interface CaseDetail extends CaseSummary {
     reporterMayVerify: boolean;
   } | null;
   reporter: Reporter;
+  /** The deadline an extension request asks for (ISO), while the request is pending or after it. */
+  requestedDeadline: string | null;
+  /** A day (YYYY-MM-DD) in the city's calendar. */
+  parkReviewDate: string | null;
+  /** A day (YYYY-MM-DD) in the city's calendar. */
+  superviseDue: string | null;
+  /** The reporter's answers to the category's extra questions, by attribute code. */
+  attributes: Record<string, unknown> | null;
+  /** The reporter's word on the result: fixed or not, once rated. */
+  fixed: boolean | null;
   actions: string[];
   duplicateCandidates: Array<{ id: string; number: string; state: string; distanceM: number }>;
   clocks: CaseClock[];
@@ -197,6 +207,8 @@ export interface TrackingView {
   deadlineAt: string | null;
   rating: number | null;
   merged: boolean;
+  /** The case a merged report joined, and where that case stands. */
+  mergedInto: { number: string; state: string } | null;
   supporters: number;
   actions: Array<'verify_pass' | 'verify_fail' | 'rate'>;
   timeline: Array<{ at: string; action: string; from: string | null; to: string | null }>;

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { usePlacement } from '../lib/reference-data.ts';
 import { useIsPhone } from '../lib/use-media-query.ts';
 import { useConfig } from '../session.ts';
-import type { TerritoryCollection } from '../types.ts';
+import { useTerritoryOutline } from '../pages/territory/territory-data.ts';
 import type { LatLng } from './map/location-map.tsx';
 import { PlacementText } from './placement-text.tsx';
 
@@ -24,18 +24,19 @@ interface LocationPickerProps {
   id?: string;
   value?: PickedLocation | null;
   onChange?: (value: PickedLocation) => void;
-  outline?: TerritoryCollection;
   'aria-invalid'?: boolean;
 }
 
 /** A point by map pin or by the device's position, and the grid it falls in, in words. */
-export function LocationPicker({ id, value, onChange, outline, ...rest }: LocationPickerProps) {
+export function LocationPicker({ id, value, onChange, ...rest }: LocationPickerProps) {
   const { t } = useTranslation();
   const isPhone = useIsPhone();
   const config = useConfig();
   const centre = useRef<LatLng | null>(null);
   const [device, setDevice] = useState<DeviceState>('idle');
   const placement = usePlacement(value ?? null);
+  // The map opens on the city's outline; it waits the moment the (cached) outline takes, not for a failure.
+  const outline = useTerritoryOutline();
   const statusId = `${id ?? 'location'}-status`;
 
   const pick = useCallback((p: LatLng) => onChange?.({ lat: p.lat, lng: p.lng, source: 'map' }), [onChange]);
@@ -64,6 +65,12 @@ export function LocationPicker({ id, value, onChange, outline, ...rest }: Locati
     unsupported: t('location.deviceUnsupported'),
   };
 
+  const mapLoading = (
+    <div className="gl-map gl-location-map gl-map-loading">
+      <Spin />
+    </div>
+  );
+
   return (
     <div className="gl-location" data-testid="location-picker">
       <div className="gl-location-buttons">
@@ -88,18 +95,22 @@ export function LocationPicker({ id, value, onChange, outline, ...rest }: Locati
         </Button>
       </div>
       <p className="gl-field-hint">{t('location.mapHint')}</p>
-      <Suspense fallback={<div className="gl-map gl-location-map gl-map-loading"><Spin /></div>}>
-        <LocationMap
-          value={value ?? null}
-          onPick={pick}
-          onCentre={(p) => {
-            centre.current = p;
-          }}
-          outline={outline}
-          basemapStyleUrl={config.data?.basemapStyleUrl ?? null}
-          cooperative={isPhone}
-          label={t('location.mapLabel')}
-        />
+      <Suspense fallback={mapLoading}>
+        {outline.isPending ? (
+          mapLoading
+        ) : (
+          <LocationMap
+            value={value ?? null}
+            onPick={pick}
+            onCentre={(p) => {
+              centre.current = p;
+            }}
+            outline={outline.data}
+            basemapStyleUrl={config.data?.basemapStyleUrl ?? null}
+            cooperative={isPhone}
+            label={t('location.mapLabel')}
+          />
+        )}
       </Suspense>
       <div id={statusId} className="gl-location-status" aria-live="polite" data-testid="location-status">
         {device !== 'idle' ? (

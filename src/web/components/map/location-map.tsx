@@ -3,7 +3,17 @@ import { Map as MapLibreMap, type MapMouseEvent, Marker, NavigationControl } fro
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TerritoryCollection } from '../../types.ts';
-import { drawOutline, FALLBACK_CENTER, fitOutline, labelMap, mapLocale, OFFLINE_STYLE, prefersReducedMotion } from './map-base.ts';
+import {
+  drawOutline,
+  FALLBACK_CENTER,
+  FIT_OPTIONS,
+  fitOutline,
+  labelMap,
+  mapLocale,
+  OFFLINE_STYLE,
+  outlineBounds,
+  prefersReducedMotion,
+} from './map-base.ts';
 
 export interface LatLng {
   lat: number;
@@ -11,7 +21,8 @@ export interface LatLng {
 }
 
 interface LocationMapProps {
-  value: LatLng | null;
+  /** `source: 'device'` (the device's position) zooms in to the pin: the map opens on the whole city. */
+  value: (LatLng & { source?: string }) | null;
   onPick: (point: LatLng) => void;
   /** The map's centre after every move: "pin the map centre" places the pin there (keyboard users pan, then press). */
   onCentre: (point: LatLng) => void;
@@ -40,12 +51,18 @@ export function LocationMap({ value, onPick, onCentre, outline, basemapStyleUrl,
     const container = containerRef.current;
     if (!container) return;
     let map: MapLibreMap;
+    // A pin first, else the city's bounds; the fixed centre only when the outline could not be had.
+    const bounds = value ? null : outlineBounds(outline);
+    const start = value
+      ? { center: [value.lng, value.lat] as [number, number], zoom: 16 }
+      : bounds
+        ? { bounds, fitBoundsOptions: FIT_OPTIONS }
+        : { center: FALLBACK_CENTER, zoom: 13 };
     try {
       map = new MapLibreMap({
         container,
         style: basemapStyleUrl ?? OFFLINE_STYLE,
-        center: value ? [value.lng, value.lat] : FALLBACK_CENTER,
-        zoom: value ? 16 : 13,
+        ...start,
         dragRotate: false,
         pitchWithRotate: false,
         touchPitch: false,
@@ -108,7 +125,8 @@ export function LocationMap({ value, onPick, onCentre, outline, basemapStyleUrl,
     } else {
       marker.setLngLat([value.lng, value.lat]);
     }
-    if (!map.getBounds().contains([value.lng, value.lat])) {
+    const closer = value.source === 'device' && map.getZoom() < 15;
+    if (closer || !map.getBounds().contains([value.lng, value.lat])) {
       map.flyTo({ center: [value.lng, value.lat], zoom: Math.max(map.getZoom(), 16), duration: prefersReducedMotion() ? 0 : 600 });
     }
   }, [value, loaded]);
@@ -123,6 +141,7 @@ export function LocationMap({ value, onPick, onCentre, outline, basemapStyleUrl,
       className="gl-map gl-location-map"
       data-testid="location-map"
       data-map-loaded={loaded ? 'true' : 'false'}
+      data-outline-features={loaded && outline ? outline.features.length : 0}
     >
       <div ref={containerRef} className="gl-map-canvas" />
       {/* The centre mark shows where "pin the map centre" will put the pin. */}

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-import type { ExpressionSpecification, Map as MapLibreMap, MapOptions, StyleSpecification } from 'maplibre-gl';
-import { collectionBbox, LEVEL_STYLE } from '../../pages/territory/geo.ts';
+import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapOptions, StyleSpecification } from 'maplibre-gl';
+import { type Bbox, collectionBbox, LEVEL_STYLE } from '../../pages/territory/geo.ts';
 import { LEVELS, type TerritoryCollection } from '../../types.ts';
 
 // With no basemap configured the map needs nothing from the network: one background layer, no glyphs, no sprites.
@@ -11,8 +11,8 @@ export const OFFLINE_STYLE: StyleSpecification = {
 };
 
 /**
- * Where a map with nothing to fit starts: the demo city's centre (Dongcheng, Beijing). The public has no territory
- * export to fit to, and /api/config names no centre yet.
+ * Where a map with nothing to fit starts when the public outline (/api/territory/outline) could not be had:
+ * the demo city's centre (Dongcheng, Beijing).
  */
 export const FALLBACK_CENTER: [number, number] = [116.416, 39.928];
 
@@ -51,9 +51,14 @@ function byLevel(pick: (level: (typeof LEVELS)[number]) => string | number, fall
   return ['match', ['get', 'level'], ...LEVELS.flatMap((l) => [l, pick(l)]), fallback] as unknown as ExpressionSpecification;
 }
 
-/** Draws jurisdiction outlines for orientation (no basemap): faint fills, lines coloured by level. */
+/** Draws jurisdiction outlines for orientation (with or without a basemap): light fills, thin lines coloured by level. */
 export function drawOutline(map: MapLibreMap, collection: TerritoryCollection): void {
-  if (map.getSource(OUTLINE)) return;
+  const existing = map.getSource(OUTLINE);
+  if (existing) {
+    // Another language brings the same shapes with other names.
+    if (existing.type === 'geojson') (existing as GeoJSONSource).setData(collection);
+    return;
+  }
   map.addSource(OUTLINE, { type: 'geojson', data: collection });
   map.addLayer({
     id: `${OUTLINE}-fill`,
@@ -61,7 +66,8 @@ export function drawOutline(map: MapLibreMap, collection: TerritoryCollection): 
     source: OUTLINE,
     paint: {
       'fill-color': byLevel((l) => LEVEL_STYLE[l].color, '#64748b'),
-      'fill-opacity': byLevel((l) => LEVEL_STYLE[l].fillOpacity * 0.6, 0.05),
+      // A light wash: the stacked city, district and street fills stay well under a tenth.
+      'fill-opacity': byLevel((l) => Math.max(LEVEL_STYLE[l].fillOpacity, 0.02), 0.03),
     },
   });
   map.addLayer({
@@ -71,15 +77,25 @@ export function drawOutline(map: MapLibreMap, collection: TerritoryCollection): 
     layout: { 'line-join': 'round' },
     paint: {
       'line-color': byLevel((l) => LEVEL_STYLE[l].color, '#64748b'),
-      'line-width': byLevel((l) => LEVEL_STYLE[l].lineWidth, 1),
+      // Thinner than on the territory page: here the outline is background to the pin.
+      'line-width': byLevel((l) => Math.max(LEVEL_STYLE[l].lineWidth / 2, 0.75), 1),
     },
   });
 }
 
+/** The city's bounds: the city feature's when the outline has one, else those of everything in it. */
+export function outlineBounds(collection: TerritoryCollection | undefined): Bbox | null {
+  if (!collection) return null;
+  const city = collection.features.filter((f) => f.properties.level === 'city');
+  return collectionBbox(city.length > 0 ? { type: 'FeatureCollection', features: city } : collection);
+}
+
+export const FIT_OPTIONS = { padding: 24, maxZoom: 16 } as const;
+
 export function fitOutline(map: MapLibreMap, collection: TerritoryCollection): boolean {
-  const bbox = collectionBbox(collection);
+  const bbox = outlineBounds(collection);
   if (!bbox) return false;
-  map.fitBounds(bbox, { padding: 24, animate: false, maxZoom: 16 });
+  map.fitBounds(bbox, { ...FIT_OPTIONS, animate: false });
   return true;
 }
 

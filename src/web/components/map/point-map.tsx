@@ -73,7 +73,12 @@ export function PointMap({ lat, lng, outline, basemapStyleUrl, label }: PointMap
   }, [t, loaded, label]);
 
   return (
-    <div className="gl-map gl-point-map" data-testid="point-map" data-map-loaded={loaded ? 'true' : 'false'}>
+    <div
+      className="gl-map gl-point-map"
+      data-testid="point-map"
+      data-map-loaded={loaded ? 'true' : 'false'}
+      data-outline-features={loaded && outline ? outline.features.length : 0}
+    >
       <div ref={containerRef} className="gl-map-canvas" />
       {failed ? <p className="gl-map-failed">{t('location.mapUnavailable')}</p> : null}
     </div>

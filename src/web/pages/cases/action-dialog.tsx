@@ -1,8 +1,9 @@
-import { Alert, Button, Form, Modal } from 'antd';
+import { Alert, Button, Descriptions, Form, Modal } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import type { CaseAction, CaseDetail } from '../../case-types.ts';
+import { DateTime } from '../../components/due-text.tsx';
 import { errorText } from '../../lib/error-text.ts';
 import { wallTimeToIso } from '../../lib/format.ts';
 import { useTimezone } from '../../lib/reference-data.ts';
@@ -89,6 +90,7 @@ export function ActionDialog({ action, detail, preset, onClose, onDone, onReload
       ]}
     >
       <p className="gl-muted gl-action-help">{t(`actionHelp.${action}`)}</p>
+      {action === 'approve_extension' || action === 'deny_extension' ? <ExtensionFacts detail={detail} /> : null}
       <Form<ActionValues> form={form} layout="vertical" onFinish={onFinish} name={`action-${action}`} requiredMark="optional">
         {spec.fields.map((f) => (
           <ActionInput key={f.name} name={f.name} required={f.required} detail={detail} noteOrPhoto={spec.noteOrPhoto === true} />
@@ -111,5 +113,33 @@ export function ActionDialog({ action, detail, preset, onClose, onDone, onReload
         ) : null}
       </Form>
     </Modal>
+  );
+}
+
+/** What the approver decides on: the deadline now and the one asked for. */
+function ExtensionFacts({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
+  const none = t('casePage.noDeadline');
+  return (
+    <Descriptions
+      size="small"
+      column={1}
+      className="gl-descriptions gl-extension-facts"
+      data-testid="extension-facts"
+      items={[
+        { key: 'current', label: t('casePage.deadline'), children: detail.deadlineAt ? <DateTime iso={detail.deadlineAt} /> : none },
+        {
+          key: 'requested',
+          label: t('casePage.requestedDeadline'),
+          children: detail.requestedDeadline ? (
+            <span data-testid="requested-deadline">
+              <DateTime iso={detail.requestedDeadline} />
+            </span>
+          ) : (
+            none
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -8,7 +8,7 @@ import { categoryGroups, subCategoryName } from '../../lib/category-tree.ts';
 import { useCategories, useDepartments } from '../../lib/reference-data.ts';
 import { localName, useLanguage } from '../../lib/use-language.ts';
 import { useIsPhone } from '../../lib/use-media-query.ts';
-import { useJurisdictions } from '../territory/territory-data.ts';
+import { useDistricts, useJurisdictions } from '../territory/territory-data.ts';
 import type { ActionField } from './action-specs.ts';
 
 interface FieldProps {
@@ -120,8 +120,9 @@ export function ActionInput({ name, required, detail, noteOrPhoto }: FieldProps)
     case 'departmentId':
       return <DepartmentField label={label} rules={rules} suggested={detail.suggestedDepartmentId} current={detail.departmentId} />;
     case 'gridId':
+      return <GridField label={label} rules={rules} detail={detail} />;
     case 'districtId':
-      return <JurisdictionField name={name} label={label} rules={rules} detail={detail} />;
+      return <DistrictField label={label} rules={rules} detail={detail} />;
   }
 }
 
@@ -167,27 +168,35 @@ function DepartmentField({ label, rules, suggested, current }: { label: string; 
   );
 }
 
-function JurisdictionField({ name, label, rules, detail }: { name: 'gridId' | 'districtId'; label: string; rules: Rule[]; detail: CaseDetail }) {
+/** Reroute stays inside the case's district: the grids of that district the caller can see. */
+function GridField({ label, rules, detail }: { label: string; rules: Rule[]; detail: CaseDetail }) {
   const { t } = useTranslation();
   const lang = useLanguage();
   const jurisdictions = useJurisdictions();
   const all = jurisdictions.data ?? [];
   const districtPath = all.find((j) => j.id === detail.districtId)?.path;
   const options = all
-    .filter((j) =>
-      name === 'gridId'
-        ? j.level === 'grid' && j.inScope && j.id !== detail.gridId && districtPath !== undefined && j.path.startsWith(`${districtPath}.`)
-        : j.level === 'district' && j.id !== detail.districtId,
-    )
+    .filter((j) => j.level === 'grid' && j.inScope && j.id !== detail.gridId && districtPath !== undefined && j.path.startsWith(`${districtPath}.`))
     .map((j) => ({ value: j.id, label: `${localName(j, lang)} (${j.code})` }));
   return (
-    <Form.Item
-      name={name}
-      label={label}
-      rules={rules}
-      extra={!jurisdictions.isLoading && options.length === 0 ? t(`actionField.${name}None`) : undefined}
-    >
-      <Select showSearch optionFilterProp="label" options={options} loading={jurisdictions.isLoading} data-testid={`field-${name}`} />
+    <Form.Item name="gridId" label={label} rules={rules} extra={!jurisdictions.isLoading && options.length === 0 ? t('actionField.gridIdNone') : undefined}>
+      <Select showSearch optionFilterProp="label" options={options} loading={jurisdictions.isLoading} data-testid="field-gridId" />
+    </Form.Item>
+  );
+}
+
+/** Transfer goes to another district, which is outside the caller's scope: the public list of every district. */
+function DistrictField({ label, rules, detail }: { label: string; rules: Rule[]; detail: CaseDetail }) {
+  const { t } = useTranslation();
+  const lang = useLanguage();
+  const districts = useDistricts();
+  const options = (districts.data ?? [])
+    .filter((d) => d.id !== detail.districtId)
+    .map((d) => ({ value: d.id, label: `${localName(d, lang)} (${d.code})` }));
+  const extra = districts.isError ? t('actionField.districtIdFailed') : !districts.isLoading && options.length === 0 ? t('actionField.districtIdNone') : undefined;
+  return (
+    <Form.Item name="districtId" label={label} rules={rules} extra={extra}>
+      <Select showSearch optionFilterProp="label" options={options} loading={districts.isLoading} data-testid="field-districtId" />
     </Form.Item>
   );
 }

@@ -8,7 +8,7 @@ import { errorText } from '../../lib/error-text.ts';
 import { useCaseStream } from '../../lib/use-case-stream.ts';
 import { useIsPhone } from '../../lib/use-media-query.ts';
 import { useConfig } from '../../session.ts';
-import { useTerritoryExport } from '../territory/territory-data.ts';
+import { useTerritoryOutline } from '../territory/territory-data.ts';
 import { ActionDialog } from './action-dialog.tsx';
 import type { ActionValues } from './action-specs.ts';
 import { CaseActions } from './case-actions.tsx';
@@ -29,7 +29,7 @@ export function CasePage() {
   const isPhone = useIsPhone();
   const config = useConfig();
   const detail = useCase(id);
-  const territory = useTerritoryExport();
+  const outline = useTerritoryOutline();
   const [open, setOpen] = useState<{ action: CaseAction; preset?: Partial<ActionValues> } | null>(null);
   const [done, setDone] = useState<CaseAction | null>(null);
   useCaseStream();
@@ -80,7 +80,7 @@ export function CasePage() {
         <PointMap
           lat={d.lat}
           lng={d.lng}
-          outline={territory.data}
+          outline={outline.data}
           basemapStyleUrl={config.data?.basemapStyleUrl ?? null}
           label={t('casePage.mapLabel', { number: d.number })}
         />

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { ReportResult } from '../../case-types.ts';
 import type { PickedLocation } from '../../components/location-picker.tsx';
 import { ReportForm } from '../report/report-form.tsx';
-import { useTerritoryExport } from '../territory/territory-data.ts';
 import { IntakeDone } from './intake-done.tsx';
 
 /** Where the grid worker stands: asked once when the page opens, since a patrol report is made on the spot. */
@@ -23,7 +22,6 @@ function useDevicePosition(enabled: boolean): PickedLocation | undefined {
 /** The hotline desk form (intake clerk) and the grid worker's patrol report: staff intake in one shape. */
 export function StaffReportPage({ mode }: { mode: 'desk' | 'patrol' }) {
   const { t } = useTranslation();
-  const territory = useTerritoryExport();
   const position = useDevicePosition(mode === 'patrol');
   const [result, setResult] = useState<ReportResult | null>(null);
   const [formKey, setFormKey] = useState(0);
@@ -50,7 +48,6 @@ export function StaffReportPage({ mode }: { mode: 'desk' | 'patrol' }) {
           <ReportForm
             key={formKey}
             mode={mode}
-            outline={territory.data}
             initialLocation={position}
             submitLabel={t(`intake.${mode}Submit`)}
             onDone={setResult}

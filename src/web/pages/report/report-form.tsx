@@ -9,7 +9,6 @@ import { LocationPicker, type PickedLocation } from '../../components/location-p
 import { PhotoInput } from '../../components/photo-input.tsx';
 import { errorText } from '../../lib/error-text.ts';
 import { deviceId, useSubmitReport } from '../../lib/report-submit.ts';
-import type { TerritoryCollection } from '../../types.ts';
 import { ContactFields } from './contact-fields.tsx';
 
 export interface ReportFormValues {
@@ -49,7 +48,6 @@ function retryable(error: unknown): boolean {
 
 interface ReportFormProps {
   mode: ReportMode;
-  outline?: TerritoryCollection;
   /** Patrol: start from the device's position. */
   initialLocation?: PickedLocation;
   submitLabel: string;
@@ -58,7 +56,7 @@ interface ReportFormProps {
   initialCategory?: string;
 }
 
-export function ReportForm({ mode, outline, initialLocation, submitLabel, onDone, initialCategory }: ReportFormProps) {
+export function ReportForm({ mode, initialLocation, submitLabel, onDone, initialCategory }: ReportFormProps) {
   const { t } = useTranslation();
   const [form] = Form.useForm<ReportFormValues>();
   const submit = useSubmitReport({ anonymousCaller: mode === 'resident' });
@@ -127,7 +125,7 @@ export function ReportForm({ mode, outline, initialLocation, submitLabel, onDone
       </div>
       <div className="gl-report-location">
         <Form.Item name="location" label={t('location.legend')} rules={[{ required: true, message: t('location.required') }]}>
-          <LocationPicker outline={outline} />
+          <LocationPicker />
         </Form.Item>
       </div>
       <div className="gl-report-rest">

@@ -8,6 +8,7 @@ import { DateTime } from '../../components/due-text.tsx';
 import { PublicLayout } from '../../components/public-layout.tsx';
 import { errorText } from '../../lib/error-text.ts';
 import { useConfig } from '../../session.ts';
+import { useTerritoryOutline } from '../territory/territory-data.ts';
 import { ReporterRate, ReporterVerify } from './reporter-actions.tsx';
 import { useTracking } from './tracking-data.ts';
 
@@ -19,6 +20,7 @@ export function TrackingPage() {
   const { code = '' } = useParams();
   const config = useConfig();
   const tracking = useTracking(code);
+  const outline = useTerritoryOutline();
   const view = tracking.data;
 
   useEffect(() => {
@@ -73,6 +75,19 @@ export function TrackingPage() {
           <StateTag state={view.state} />
           <span>{t(`trackState.${view.state}`, { defaultValue: '' })}</span>
         </p>
+        {view.merged ? (
+          <p className="gl-track-merged" data-testid="tracking-merged">
+            {view.mergedInto ? (
+              <>
+                <span>{t('track.mergedInto', { number: view.mergedInto.number })}</span>
+                <StateTag state={view.mergedInto.state} />
+                <span>{t(`trackState.${view.mergedInto.state}`, { defaultValue: '' })}</span>
+              </>
+            ) : (
+              <span>{t('track.mergedElsewhere')}</span>
+            )}
+          </p>
+        ) : null}
         {view.rating !== null ? (
           <p className="gl-track-rated" role="status" data-testid="tracking-rated">
             {t('track.rated', { rating: view.rating })}
@@ -125,7 +140,11 @@ export function TrackingPage() {
           {t('track.location')}
         </h2>
         <Suspense fallback={<div className="gl-map gl-point-map gl-map-loading"><Spin /></div>}>
-          <PointMap lat={view.lat} lng={view.lng} basemapStyleUrl={config.data?.basemapStyleUrl ?? null} label={t('track.mapLabel')} />
+          <PointMap
+            lat={view.lat}
+            lng={view.lng}
+            outline={outline.data}
+            basemapStyleUrl={config.data?.basemapStyleUrl ?? null} label={t('track.mapLabel')} />
         </Suspense>
       </section>
     </PublicLayout>
