@@ -5,6 +5,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { migrate, MigrationError } from '../db/migrate.ts';
 import { DEFAULT_HISTORY_CASES, seedHistory } from '../demo/history.ts';
+import { seedPeople } from '../demo/people.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { ensureReferenceData } from '../server/modules/cases/reference.ts';
 import { VERSION } from '../server/app.ts';
@@ -15,6 +16,7 @@ import { IdentityService, TOKEN_SCOPES } from '../server/modules/identity/servic
 import { TerritoryService } from '../server/modules/territory/service.ts';
 import { ensureWebBuild } from './build-web.ts';
 import { progress } from './progress.ts';
+import { registerRegistryCommands } from './registry.ts';
 
 /** One clear line on standard error and a non-zero exit: what went wrong and, where we know, what to do. */
 function fail(err: unknown): never {
@@ -97,12 +99,13 @@ program
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
     return Number(v);
   }, DEFAULT_HISTORY_CASES)
+  .option('--persons <n>', 'demo persons in households and buildings, with components (10,000,000 need about 17 GB of disk)', positiveInt, 50_000)
   .option('--as-of <date>', 'the reference date the history ends at (default: now)', (v) => {
     const d = new Date(v);
     if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('must be a date, e.g. 2026-11-26');
     return d;
   })
-  .action(async (opts: { seed: number; grids: number; cases: number; asOf?: Date }) => {
+  .action(async (opts: { seed: number; grids: number; cases: number; persons: number; asOf?: Date }) => {
     await withDb(async (db, config) => {
       const bar = progress('seed');
       const summary = await seedDemo(db, new IdentityService(db), { seed: opts.seed, grids: opts.grids, password: config.demoPassword }, (p) =>
@@ -122,6 +125,10 @@ program
         hbar.stop();
         console.log(`wrote ${h.cases} cases with ${h.events} timeline rows and ${h.clocks} clocks in ${(h.ms / 1000).toFixed(1)} s`);
       }
+      const pbar = progress('people');
+      const p = await seedPeople(db, { seed: opts.seed, persons: opts.persons, dataKey: config.dataKey }, (x) => pbar.update(x.done, x.total, 'persons'));
+      pbar.stop();
+      console.log(`wrote ${p.persons} persons (${p.floating} floating) in ${p.households} households, ${p.buildings} buildings and ${p.components} components in ${(p.ms / 1000).toFixed(1)} s`);
       await sealAll(db, auditKey(config.dataKey));
     });
   });
@@ -170,6 +177,8 @@ exportCmd
       console.log(`wrote ${fc.features.length} features to ${opts.out}`);
     });
   });
+
+registerRegistryCommands(importCmd, exportCmd, withDb);
 
 const userCmd = program.command('user').description('manage users');
 userCmd

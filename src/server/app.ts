@@ -23,6 +23,8 @@ import { caseRoutes } from './modules/cases/routes.ts';
 import { open311Routes } from './modules/open311/routes.ts';
 import { EventBus } from './modules/cases/events.ts';
 import { CaseService } from './modules/cases/service.ts';
+import { registryRoutes } from './modules/registry/routes.ts';
+import { RegistryService } from './modules/registry/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
 import { type FileStorage, LocalFileStorage } from './storage.ts';
 import { TerritoryService } from './modules/territory/service.ts';
@@ -54,6 +56,7 @@ export interface AppContext {
   identity: IdentityService;
   territory: TerritoryService;
   cases: CaseService;
+  registry: RegistryService;
   bus: EventBus;
   storage: FileStorage;
   state: AppState;
@@ -74,6 +77,7 @@ export function createContext(
     identity: new IdentityService(db),
     territory,
     cases: new CaseService(db, territory, config, storage, bus, opts.now),
+    registry: new RegistryService(db, territory, config),
     bus,
     storage,
     state: { status: 'ok', seed: null, migrations, demo: false },
@@ -250,6 +254,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(caseRoutes(ctx));
   await app.register(open311Routes(ctx));
   await app.register(caseAdminRoutes(ctx));
+  await app.register(registryRoutes(ctx));
 
   if (existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });

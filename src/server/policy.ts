@@ -15,6 +15,12 @@ export const POLICY = {
   'cases.read': { roles: ALL_STAFF, capability: 'read' },
   'cases.act': { roles: ALL_STAFF, capability: 'cases:write' },
   'cases.reveal': { roles: ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk'], capability: 'cases:write' },
+  // Basic data: department staff work on cases, not on residents. Everyone reads masked; revealing an ID number or
+  // phone in clear is for those who answer for the data of an area (and is audited each time).
+  'registry.read': { roles: ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk', 'grid_worker'], capability: 'read' },
+  'registry.import': { roles: ['admin', 'leader', 'shift_lead', 'grid_worker'], capability: 'territory:write' },
+  'registry.export': { roles: ['admin', 'leader', 'shift_lead', 'grid_worker'], capability: 'read' },
+  'registry.reveal': { roles: ['admin', 'leader', 'shift_lead'], capability: 'admin:write' },
   'categories.manage': { roles: ['admin'], capability: 'admin:write' },
 } as const satisfies Record<string, { roles: Role[]; capability: string }>;
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { seedHistory } from '../demo/history.ts';
+import { seedPeople } from '../demo/people.ts';
 import { hasTerritory, seedDemo } from '../demo/seed.ts';
 import { type App, buildApp, createContext, type AppContext } from './app.ts';
 import type { Config } from './config.ts';
@@ -55,6 +56,10 @@ export async function startServer(config: Config, log: (msg: string) => void = c
           ctx.state.seed = p;
         });
         log(`demo history: ${h.cases} cases over six months`);
+        const people = await seedPeople(db, { dataKey: config.dataKey }, (p) => {
+          ctx.state.seed = p;
+        });
+        log(`demo people: ${people.persons} persons in ${people.households} households, ${people.components} components`);
         ctx.state.demo = true;
         ctx.state.status = 'ok';
         ctx.state.seed = null;

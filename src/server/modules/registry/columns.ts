@@ -111,6 +111,9 @@ export const KIND_FIELDS: Readonly<Record<RegistryKind, KindSpec>> = {
         },
       }),
       field('movedIn', ['入住日期', '入住时间', '迁入日期', '迁入时间', '居住起始日期', 'Moved in', 'Move-in date']),
+      // Where no building matches the address, a position still places the person in a grid.
+      field('lng', LNG),
+      field('lat', LAT),
     ],
     oneOf: [['idNumber', 'passport']],
   },
