@@ -8,12 +8,14 @@ import type { Browser } from 'playwright-core';
 import { closedLoopSpec } from './closed-loop.e2e.ts';
 import { staffPagesSpec } from './staff-pages.e2e.ts';
 import { Checks, launchBrowser, REPO_ROOT, type RunningServer, readTail, SCREENSHOTS, type SpecContext, startServer } from './harness.ts';
+import { registrySpec } from './registry.e2e.ts';
 import { territorySpec } from './territory.e2e.ts';
 
 const SPECS: Record<string, (ctx: SpecContext) => Promise<void>> = {
   territory: territorySpec,
   'closed-loop': closedLoopSpec,
   'staff-pages': staffPagesSpec,
+  registry: registrySpec,
 };
 
 async function main(): Promise<number> {

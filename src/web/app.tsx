@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
 import { LandingRedirect } from './components/landing-redirect.tsx';
+import { REGISTRY_IMPORT, REGISTRY_READ } from './components/nav-items.tsx';
 import { PageFallback } from './components/page-fallback.tsx';
 import { RequireAuth } from './components/require-auth.tsx';
 import { RequireRole } from './components/require-role.tsx';
@@ -33,6 +34,9 @@ const StaffReportPage = lazyPage(() => import('./pages/intake/staff-report-page.
 const CategoriesPage = lazyPage(() => import('./pages/admin/categories-page.tsx').then((m) => m.CategoriesPage));
 const RoutingRulesPage = lazyPage(() => import('./pages/admin/routing-rules-page.tsx').then((m) => m.RoutingRulesPage));
 const CalendarPage = lazyPage(() => import('./pages/admin/calendar-page.tsx').then((m) => m.CalendarPage));
+
+const ImportPage = lazyPage(() => import('./pages/registry/import-page.tsx').then((m) => m.ImportPage));
+const PersonsPage = lazyPage(() => import('./pages/registry/persons-page.tsx').then((m) => m.PersonsPage));
 
 const ANTD_LOCALES = { 'zh-Hant': zhTW, 'zh-Hans': zhCN, en: enUS } as const;
 
@@ -94,6 +98,8 @@ export function App() {
                 }
               />
               <Route path="territory" element={<Page><TerritoryPage /></Page>} />
+              <Route path="registry/import" element={<RequireRole roles={REGISTRY_IMPORT}><Page><ImportPage /></Page></RequireRole>} />
+              <Route path="registry/persons" element={<RequireRole roles={REGISTRY_READ}><Page><PersonsPage /></Page></RequireRole>} />
               <Route path="admin/categories" element={<RequireRole roles={['admin']}><Page><CategoriesPage /></Page></RequireRole>} />
               <Route path="admin/routing-rules" element={<RequireRole roles={['admin']}><Page><RoutingRulesPage /></Page></RequireRole>} />
               <Route path="admin/calendar" element={<RequireRole roles={['admin']}><Page><CalendarPage /></Page></RequireRole>} />

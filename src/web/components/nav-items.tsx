@@ -9,6 +9,8 @@ import {
   NodeIndexOutlined,
   PhoneOutlined,
   TagsOutlined,
+  TeamOutlined,
+  UploadOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../types.ts';
@@ -37,6 +39,10 @@ const ALL_STAFF: readonly Role[] = [
 /** Everyone in the closed loop; administrators configure it and hold no queue. */
 const CASE_STAFF: readonly Role[] = ALL_STAFF.filter((r) => r !== 'admin');
 
+/** As the server's policy `registry.read` and `registry.import` (src/server/policy.ts). */
+export const REGISTRY_READ: readonly Role[] = ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk', 'grid_worker'];
+export const REGISTRY_IMPORT: readonly Role[] = ['admin', 'leader', 'shift_lead', 'grid_worker'];
+
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'inbox', path: '/inbox', labelKey: 'nav.inbox', icon: <InboxOutlined />, roles: CASE_STAFF, available: true },
   { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: <FileTextOutlined />, roles: ALL_STAFF, available: true },
@@ -58,6 +64,22 @@ export const NAV_ITEMS: readonly NavItem[] = [
     icon: <DatabaseOutlined />,
     roles: ['admin', 'leader', 'intake_clerk', 'grid_worker'],
     available: false,
+  },
+  {
+    key: 'registryPersons',
+    path: '/registry/persons',
+    labelKey: 'nav.registryPersons',
+    icon: <TeamOutlined />,
+    roles: REGISTRY_READ,
+    available: true,
+  },
+  {
+    key: 'registryImport',
+    path: '/registry/import',
+    labelKey: 'nav.registryImport',
+    icon: <UploadOutlined />,
+    roles: REGISTRY_IMPORT,
+    available: true,
   },
   { key: 'adminCategories', path: '/admin/categories', labelKey: 'nav.adminCategories', icon: <TagsOutlined />, roles: ['admin'], available: true },
   {

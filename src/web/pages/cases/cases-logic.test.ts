@@ -64,9 +64,19 @@ describe('navigation by role', () => {
     expect(landingPath(new Set(['admin']))).toBe('/territory');
   });
   it('shows the desk form to clerks, the patrol form to grid workers, admin pages to admins', () => {
-    expect(visibleNavItems(new Set(['intake_clerk'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'deskIntake', 'territory']);
-    expect(visibleNavItems(new Set(['grid_worker'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'patrolReport', 'territory']);
-    expect(visibleNavItems(new Set(['admin'])).map((i) => i.key)).toEqual(['cases', 'territory', 'adminCategories', 'adminRoutingRules', 'adminCalendar']);
+    expect(visibleNavItems(new Set(['intake_clerk'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'deskIntake', 'territory', 'registryPersons']);
+    expect(visibleNavItems(new Set(['grid_worker'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'patrolReport', 'territory', 'registryPersons', 'registryImport']);
+    expect(visibleNavItems(new Set(['admin'])).map((i) => i.key)).toEqual([
+      'cases',
+      'territory',
+      'registryPersons',
+      'registryImport',
+      'adminCategories',
+      'adminRoutingRules',
+      'adminCalendar',
+    ]);
+    // Departments hold no basic data (policy registry.read).
+    expect(visibleNavItems(new Set(['department_staff'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'territory']);
   });
 });
 

@@ -1,12 +1,16 @@
-import { Alert, Button, Spin } from 'antd';
+import { Alert, Button, Radio, Spin } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { isLanguage, type Language } from '../../i18n/i18n.ts';
 import { errorText } from '../../lib/error-text.ts';
+import { localName } from '../../lib/use-language.ts';
 import { useIsPhone } from '../../lib/use-media-query.ts';
-import { useConfig } from '../../session.ts';
+import { REGISTRY_READ } from '../../components/nav-items.tsx';
+import { rolesOf, useConfig, useSession } from '../../session.ts';
 import { LEVELS, type TerritoryFeature } from '../../types.ts';
+import { useCompleteness, personsShare } from '../registry/registry-data.ts';
+import { bucketColor, CompletenessLegend, CompletenessTable } from './completeness.tsx';
 import { JurisdictionDetails } from './jurisdiction-details.tsx';
 import { MapLegend } from './map-legend.tsx';
 import { useJurisdictions, useTerritoryExport } from './territory-data.ts';
@@ -28,6 +32,10 @@ export function TerritoryPage() {
   const selectedId = params.get('selected');
   const [expandedIds, setExpandedIds] = useState<string[] | null>(null);
   const [zoomRequest, setZoomRequest] = useState<ZoomRequest | null>(null);
+  const completenessOn = params.get('layer') === 'completeness';
+  const session = useSession();
+  const held = rolesOf(session.data);
+  const canReadRegistry = REGISTRY_READ.some((r) => held.has(r));
 
   useEffect(() => {
     document.title = `${t('territory.title')} · ${t('app.name')}`;
@@ -70,6 +78,26 @@ export function TerritoryPage() {
     [model, setParams],
   );
 
+  // Completeness is shown for the children of the selected node, or of the caller's top node.
+  const completenessNode = selectedId ?? model.roots[0] ?? null;
+  const completeness = useCompleteness(completenessNode, completenessOn);
+  const choropleth = useMemo(() => {
+    if (!completenessOn || !completeness.data) return null;
+    return new Map(completeness.data.map((item) => [item.jurisdictionId, bucketColor(personsShare(item))]));
+  }, [completenessOn, completeness.data]);
+  const completenessJurisdiction = completenessNode ? model.byId.get(completenessNode) : undefined;
+  const completenessNodeName = completenessJurisdiction ? localName(completenessJurisdiction, lang) : null;
+  const setLayer = (layer: string) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (layer === 'completeness') next.set('layer', 'completeness');
+        else next.delete('layer');
+        return next;
+      },
+      { replace: true },
+    );
+
   const failed = jurisdictions.error ?? territory.error;
   if (failed) {
     return (
@@ -98,8 +126,23 @@ export function TerritoryPage() {
   const ready = jurisdictions.data && territory.data && config.isFetched;
 
   return (
-    <div className={isPhone ? 'gl-page gl-territory gl-territory-phone' : 'gl-page gl-territory'}>
+    <div
+      className={`${isPhone ? 'gl-page gl-territory gl-territory-phone' : 'gl-page gl-territory'}${completenessOn ? ' gl-territory-completeness' : ''}`}
+    >
       <h1 className="gl-page-title">{t('territory.title')}</h1>
+      <fieldset className="gl-layer-switch">
+        <legend className="gl-visually-hidden">{t('registry.completeness.layer')}</legend>
+        <Radio.Group
+          optionType="button"
+          value={completenessOn ? 'completeness' : 'levels'}
+          onChange={(e) => setLayer(String(e.target.value))}
+          options={[
+            { value: 'levels', label: t('registry.completeness.layerLevels') },
+            { value: 'completeness', label: t('registry.completeness.layerCompleteness') },
+          ]}
+          data-testid="layer-switch"
+        />
+      </fieldset>
       <div className="gl-territory-body">
         <section className="gl-panel gl-tree-panel" aria-labelledby="territory-tree-heading">
           <h2 id="territory-tree-heading" className="gl-panel-title">
@@ -132,13 +175,15 @@ export function TerritoryPage() {
               selectedId={selectedId}
               zoomRequest={zoomRequest}
               onSelect={(id) => select(id, 'map')}
+              choropleth={choropleth}
+              showDetail={canReadRegistry}
             />
           ) : (
             <div className="gl-map gl-map-loading">
               <Spin />
             </div>
           )}
-          <MapLegend levels={levelsOnMap} />
+          {completenessOn ? <CompletenessLegend /> : <MapLegend levels={levelsOnMap} />}
           <JurisdictionDetails
             model={model}
             lang={lang}
@@ -150,6 +195,15 @@ export function TerritoryPage() {
           />
         </div>
       </div>
+      {completenessOn ? (
+        <CompletenessTable
+          nodeName={completenessNodeName}
+          items={completeness.data}
+          loading={completeness.isFetching}
+          error={completeness.error}
+          onSelect={(id) => select(id, 'tree')}
+        />
+      ) : null}
     </div>
   );
 }
