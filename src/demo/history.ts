@@ -9,6 +9,7 @@
  * from seeded streams keyed by the case's plan index. Tracking codes and the ciphertexts of reporter contact details
  * use real randomness (a predictable tracking code would open the case to anyone who knows the seed).
  */
+import { ZoneOffsets } from '../domain/zone.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { systemCaller } from '../db/caller.ts';
@@ -364,34 +365,14 @@ function uuid7(ms: number, seq: number, rng: Rng): string {
 
 /** Local days, hours and years in the configured zone, the way the working calendar reads them. */
 class Zone {
-  private readonly parts: Intl.DateTimeFormat;
-  private readonly offsets = new Map<number, number>();
+  private readonly offsets: ZoneOffsets;
 
   constructor(readonly timezone: string) {
-    this.parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    this.offsets = new ZoneOffsets(timezone);
   }
 
-  /** Local wall time minus UTC at an instant, in ms; cached per hour since zones change offset on the hour. */
   offsetAt(t: number): number {
-    const hour = Math.floor(t / HOUR);
-    const cached = this.offsets.get(hour);
-    if (cached !== undefined) return cached;
-    const whole = hour * HOUR;
-    const f: Record<string, number> = {};
-    for (const p of this.parts.formatToParts(new Date(whole))) f[p.type] = Number(p.value);
-    const offset = Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0) - whole;
-    if (this.offsets.size > 50_000) this.offsets.clear();
-    this.offsets.set(hour, offset);
-    return offset;
+    return this.offsets.offsetAt(t);
   }
 
   /** Days since 1970-01-01 of the local date. */

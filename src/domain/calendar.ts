@@ -5,6 +5,8 @@
  * offsets are computed per instant so that a zone with daylight saving time counts correctly too.
  */
 
+import { ZoneOffsets } from './zone.ts';
+
 export type TimeBase = 'working' | 'natural';
 
 export interface CalendarData {
@@ -28,7 +30,6 @@ export const DEFAULT_WORKING_HOURS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 const MINUTE_MS = 60_000;
-const QUARTER_HOUR_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 /** Bounds a walk over days, so that a calendar with no working day at all fails loudly instead of spinning. */
 const MAX_DAYS_WALKED = 366 * 50;
@@ -99,22 +100,13 @@ export class WorkingCalendar {
   private readonly holidays: ReadonlySet<number>;
   private readonly workdays: ReadonlySet<number>;
   private readonly years: ReadonlySet<number>;
-  private readonly parts: Intl.DateTimeFormat;
+  private readonly zone: ZoneOffsets;
   private readonly plans = new Map<number, DayPlan>();
 
   constructor(data: CalendarData) {
     this.timezone = data.timezone;
     // Throws RangeError on an unknown zone, which is the error we want at construction rather than on first use.
-    this.parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: data.timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    this.zone = new ZoneOffsets(data.timezone);
     this.periods = parsePeriods(data.workingHours);
     this.holidays = new Set(data.holidays.map(parseIsoDay));
     this.workdays = new Set(data.workdays.map(parseIsoDay));
@@ -231,40 +223,8 @@ export class WorkingCalendar {
     return plan;
   }
 
-  private readonly offsets = new Map<number, number>();
-
-  /**
-   * The zone's offset from UTC at an instant, in ms (local wall time − UTC). Zone transitions fall on quarter hours of
-   * UTC, so the offset is constant within each quarter hour and is cached per quarter hour: Intl is slow.
-   */
   private offsetAt(t: number): number {
-    const bucket = Math.floor(t / QUARTER_HOUR_MS);
-    const cached = this.offsets.get(bucket);
-    if (cached !== undefined) return cached;
-    const offset = this.computeOffset(bucket * QUARTER_HOUR_MS);
-    if (this.offsets.size >= 100_000) this.offsets.clear();
-    this.offsets.set(bucket, offset);
-    return offset;
-  }
-
-  private computeOffset(t: number): number {
-    const whole = Math.floor(t / 1000) * 1000;
-    let year = 0;
-    let month = 1;
-    let day = 1;
-    let hour = 0;
-    let minute = 0;
-    let second = 0;
-    for (const p of this.parts.formatToParts(new Date(whole))) {
-      const v = Number(p.value);
-      if (p.type === 'year') year = v;
-      else if (p.type === 'month') month = v;
-      else if (p.type === 'day') day = v;
-      else if (p.type === 'hour') hour = v;
-      else if (p.type === 'minute') minute = v;
-      else if (p.type === 'second') second = v;
-    }
-    return Date.UTC(year, month - 1, day, hour, minute, second) - whole;
+    return this.zone.offsetAt(t);
   }
 
   private localDayOf(t: number): number {
