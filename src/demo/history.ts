@@ -9,6 +9,7 @@
  * from seeded streams keyed by the case's plan index. Tracking codes and the ciphertexts of reporter contact details
  * use real randomness (a predictable tracking code would open the case to anyone who knows the seed).
  */
+import type { CaseRow } from '../server/modules/cases/store.ts';
 import { ZoneOffsets } from '../domain/zone.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
@@ -776,48 +777,30 @@ interface EventRec {
 }
 
 /** The case row's columns that actions change, named as the case service's updates name them. */
-interface RowState {
+type RowState = Omit<
+  CaseRow,
+  | 'id'
+  | 'number'
+  | 'channel'
+  | 'description'
+  | 'address'
+  | 'lat'
+  | 'lng'
+  | 'attributes'
+  | 'reporterNameEnc'
+  | 'reporterPhoneEnc'
+  | 'reporterEmailEnc'
+  | 'anonymous'
+  | 'clientKey'
+  | 'supporters'
+  | 'state'
+> & {
   state: CaseState;
-  categoryCode: string;
-  priority: Priority;
-  districtId: string;
-  streetId: string | null;
-  communityId: string | null;
-  gridId: string | null;
-  path: string;
-  triage: boolean;
-  parked: boolean;
-  parkRequested: boolean;
-  parkReviewDate: string | null;
-  extensionRequested: boolean;
-  requestedDeadline: Date | null;
-  extended: boolean;
-  escalationLevel: number;
-  supervised: boolean;
-  superviseDue: string | null;
-  reworkCount: number;
-  departmentId: string | null;
-  suggestedDepartmentId: string | null;
-  primaryCaseId: string | null;
-  linkedCaseId: string | null;
-  deadlineAt: Date | null;
-  stage: string | null;
-  stageYellowAt: Date | null;
-  stageDeadlineAt: Date | null;
-  rating: number | null;
-  fixed: boolean | null;
-  ratedAt: Date | null;
-  callbackPending: boolean;
-  callbackAnswer: string | null;
-  reportedAt: Date;
   acceptedAt: Date | null;
   registeredAt: Date | null;
   dispatchedAt: Date | null;
   handledAt: Date | null;
-  closedAt: Date | null;
-  updatedAt: Date;
-  version: number;
-}
+};
 
 interface Said {
   reason?: string;
