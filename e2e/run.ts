@@ -1,11 +1,12 @@
 // Browser end-to-end tests against one freshly started Gridloop server: sign-in and the territory, then the closed
-// loop from a resident's report to the rating. Run through `node scripts/e2e.mjs` (builds the web app first) or
-// `npx tsx e2e/run.ts [territory|closed-loop]`. E2E_BASE_URL=<url> runs against a server that is already up
-// (its demo password in E2E_PASSWORD) instead of starting one.
+// loop from a resident's report to the rating. Run through `node scripts/e2e.mjs [spec]` (builds the web app first)
+// or `npx tsx e2e/run.ts [territory|closed-loop|staff-pages|registry|command]`. E2E_BASE_URL=<url> runs against a
+// server that is already up (its demo password in E2E_PASSWORD) instead of starting one.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { closedLoopSpec } from './closed-loop.e2e.ts';
+import { commandSpec } from './command.e2e.ts';
 import { staffPagesSpec } from './staff-pages.e2e.ts';
 import { Checks, launchBrowser, REPO_ROOT, type RunningServer, readTail, SCREENSHOTS, type SpecContext, startServer } from './harness.ts';
 import { registrySpec } from './registry.e2e.ts';
@@ -16,6 +17,7 @@ const SPECS: Record<string, (ctx: SpecContext) => Promise<void>> = {
   'closed-loop': closedLoopSpec,
   'staff-pages': staffPagesSpec,
   registry: registrySpec,
+  command: commandSpec,
 };
 
 async function main(): Promise<number> {

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ROLES, type Role, systemCaller } from '../db/caller.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { DataDirLockedError } from '../db/lock.ts';
+import { analyzeAll } from '../db/maintenance.ts';
 import { migrate, MigrationError } from '../db/migrate.ts';
 import { DEFAULT_HISTORY_CASES, seedHistory } from '../demo/history.ts';
 import { seedPeople } from '../demo/people.ts';
@@ -14,6 +15,7 @@ import { AppError, errorMessage } from '../server/errors.ts';
 import { auditAnchor, auditKey, sealAll, verifyAndRecord } from '../server/modules/audit/service.ts';
 import { IdentityService, TOKEN_SCOPES } from '../server/modules/identity/service.ts';
 import { TerritoryService } from '../server/modules/territory/service.ts';
+import { registerBackupCommands } from './backup.ts';
 import { ensureWebBuild } from './build-web.ts';
 import { progress } from './progress.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -130,6 +132,7 @@ program
       pbar.stop();
       console.log(`wrote ${p.persons} persons (${p.floating} floating) in ${p.households} households, ${p.buildings} buildings and ${p.components} components in ${(p.ms / 1000).toFixed(1)} s`);
       await sealAll(db, auditKey(config.dataKey));
+      await analyzeAll(db);
     });
   });
 
@@ -179,6 +182,7 @@ exportCmd
   });
 
 registerRegistryCommands(importCmd, exportCmd, withDb);
+registerBackupCommands(program, withDb);
 
 const userCmd = program.command('user').description('manage users');
 userCmd

@@ -2,16 +2,17 @@
  * `gridloop import persons|households|buildings|places|components FILE` and `gridloop export … --out FILE`: the
  * same engine as the API, run in this process as the system (the whole territory), with a progress bar.
  */
-import { createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { systemCaller } from '../db/caller.ts';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../server/config.ts';
 import { REGISTRY_KINDS } from '../server/modules/registry/columns.ts';
-import { toXlsx } from '../server/modules/registry/routes.ts';
-import { csvCell, RegistryService } from '../server/modules/registry/service.ts';
+import { csvChunks, type ExportRow, writeXlsx } from '../server/modules/registry/export-stream.ts';
+import { RegistryService } from '../server/modules/registry/service.ts';
 import { TerritoryService } from '../server/modules/territory/service.ts';
 import { progress } from './progress.ts';
 
@@ -59,7 +60,7 @@ export function registerRegistryCommands(importCmd: Command, exportCmd: Command,
           await registry.wait(id);
           bar.stop();
           const st = await registry.importStatus(caller, id);
-          if (opts.errors) writeFileSync(opts.errors, await registry.importErrorsCsv(caller, id, 'en'));
+          if (opts.errors) await pipeline(Readable.from(csvChunks(registry.importErrors(caller, id, 'en'))), createWriteStream(opts.errors));
           const summary =
             `read ${st.rowsRead}, written ${st.rowsWritten}, updated ${st.rowsUpdated}, skipped ${st.rowsSkipped}, ` +
             `refused ${st.rowsRefused}`;
@@ -84,30 +85,15 @@ export function registerRegistryCommands(importCmd: Command, exportCmd: Command,
           const registry = await openRegistry(db, config);
           const rows = registry.exportRows(systemCaller('cli-export'), kind, opts.unmasked && opts.reason ? { reveal: { reason: opts.reason } } : {});
           let n = 0;
-          if (opts.format === 'xlsx') {
-            const counted = (async function* () {
-              for await (const r of rows) {
-                n++;
-                yield r;
-              }
-            })();
-            writeFileSync(opts.out, await toXlsx(kind, counted));
-          } else {
-            // Streamed line by line: an export of millions of rows never sits in memory.
-            const out = createWriteStream(opts.out);
-            out.write('\ufeff');
-            let header: string[] | null = null;
+          const counted = (async function* (): AsyncGenerator<ExportRow> {
             for await (const r of rows) {
-              if (header === null) {
-                header = Object.keys(r);
-                out.write(`${header.map(csvCell).join(',')}\r\n`);
-              }
               n++;
-              if (!out.write(`${header.map((k) => csvCell(r[k])).join(',')}\r\n`)) await once(out, 'drain');
+              yield r;
             }
-            out.end();
-            await once(out, 'finish');
-          }
+          })();
+          // Streamed page by page into the file, in either format: an export of millions of rows never sits in memory.
+          if (opts.format === 'xlsx') await writeXlsx(kind, counted, createWriteStream(opts.out));
+          else await pipeline(Readable.from(csvChunks(counted)), createWriteStream(opts.out));
           console.log(`wrote ${n} ${kind} to ${opts.out}`);
         });
       });

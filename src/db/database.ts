@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ltree } from '@electric-sql/pglite/contrib/ltree';
@@ -127,7 +128,14 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     return pgliteDatabase(pgl, release);
   } catch (err) {
     release();
-    throw err;
+    if (!dataDir) throw err;
+    // PGlite says only "Aborted()" about a data directory it cannot read: say what it means and the way back.
+    const pgdata = join(dataDir, 'pgdata');
+    throw new Error(
+      `The embedded database in ${pgdata} could not be opened (${(err as Error).message}). A crash of the machine can ` +
+        `damage it (the embedded database does not fsync). To recover, move ${pgdata} aside and restore the latest ` +
+        'backup with `gridloop restore FILE` (see "Operations" in the README).',
+    );
   }
 }
 
@@ -136,10 +144,17 @@ export async function openPgliteFromDump(dump: Blob): Promise<Database> {
   return pgliteDatabase(await PGlite.create({ loadDataDir: dump, extensions: EXTENSIONS }), () => {});
 }
 
+/** Names this process's connections in pg_stat_activity, so a restore can tell another Gridloop from itself. */
+export const APPLICATION_NAME = `gridloop:${process.pid}@${hostname().slice(0, 40)}`;
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, application_name: APPLICATION_NAME });
   // An idle client's error (server restart, network cut) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor may a checked-out client's: pg-pool listens only while a client is idle, and a connection that dies between
+  // two statements of a transaction makes pg emit 'error' with nobody listening, which ends the process. The next
+  // statement fails instead, the transaction rolls back and the request gets a 503.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const name = new URL(url).pathname.replace(/^\//, '') || 'postgres';
   const kysely = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
   const listeners: Array<() => Promise<void>> = [];
@@ -176,7 +191,7 @@ async function pgListen(url: string, channel: string, fn: (payload: string) => v
   let retry: NodeJS.Timeout | null = null;
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: APPLICATION_NAME });
     c.on('notification', (m) => {
       if (m.channel === channel && m.payload !== undefined) fn(m.payload);
     });

@@ -162,8 +162,9 @@ async function loadGrids(db: Database): Promise<GridShape[]> {
 }
 
 const BUILDING_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'address', 'address_key', 'name', 'code', 'floors', 'use', 'footprint', 'point'] as const;
-const HOUSEHOLD_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'building_id', 'unit', 'number', 'address', 'household_type'] as const;
-const PERSON_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'name', 'name_key', 'id_type', 'id_number_enc', 'id_number_index', 'id_number_masked', 'phone_enc', 'phone_index', 'phone_masked', 'gender', 'birth_date', 'care_tags'] as const;
+// Every demo household gets members and every person an open residence in the same transaction: flagged so at once.
+const HOUSEHOLD_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'building_id', 'unit', 'number', 'address', 'household_type', 'has_members'] as const;
+const PERSON_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'name', 'name_key', 'id_type', 'id_number_enc', 'id_number_index', 'id_number_masked', 'phone_enc', 'phone_index', 'phone_masked', 'gender', 'birth_date', 'care_tags', 'residence_open'] as const;
 const RESIDENCE_COLUMNS = ['id', 'district_id', 'path', 'person_id', 'household_id', 'building_id', 'relation', 'residence_type', 'moved_in'] as const;
 const COMPONENT_COLUMNS = ['id', 'district_id', 'street_id', 'community_id', 'grid_id', 'path', 'code', 'name', 'status', 'owner_department', 'maintainer_department', 'point'] as const;
 
@@ -287,7 +288,7 @@ export async function seedPeople(db: Database, opts: PeopleOptions, onProgress: 
     const unit = 1 + Math.floor(rng() * b.units);
     const room = `${1 + Math.floor(rng() * b.floors)}0${1 + Math.floor(rng() * 4)}`;
     const number = `H${g.code}${String(hh).padStart(7, '0')}`;
-    hcsv += csvLine([householdId, g.districtId, g.streetId, g.communityId, g.id, g.path, b.id, `${unit}单元${room}`, number, `${b.address}${unit}单元${room}`, 'family']);
+    hcsv += csvLine([householdId, g.districtId, g.streetId, g.communityId, g.id, g.path, b.id, `${unit}单元${room}`, number, `${b.address}${unit}单元${room}`, 'family', true]);
     households++;
     const region = floatingHousehold ? pick(rng, ORIGINS) : g.districtCode;
     const surname = pick(rng, [...SURNAMES]);
@@ -327,7 +328,7 @@ export async function seedPeople(db: Database, opts: PeopleOptions, onProgress: 
       const personId = seededId(rng);
       pcsv += csvLine([personId, g.districtId, g.streetId, g.communityId, g.id, g.path, name, nameSearchKey(name), 'resident_id',
         cipher.encrypt(id), cipher.blindIndex(id), maskIdNumber(id), cipher.encrypt(phone), phone ? cipher.blindIndex(phone) : null,
-        maskPhone(phone), female ? 'female' : 'male', birth, `{${tags.join(',')}}`]);
+        maskPhone(phone), female ? 'female' : 'male', birth, `{${tags.join(',')}}`, true]);
       rcsv += csvLine([seededId(rng), g.districtId, g.path, personId, householdId, b.id, relation, floatingHousehold ? 'floating' : 'registered',
         age < 2 ? birth : movedIn]);
       persons++;

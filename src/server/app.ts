@@ -20,9 +20,15 @@ import { identityRoutes } from './modules/identity/routes.ts';
 import { IdentityService } from './modules/identity/service.ts';
 import { caseAdminRoutes } from './modules/cases/admin-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
-import { open311Routes } from './modules/open311/routes.ts';
+import { open311Text } from './modules/open311/errors.ts';
+import { OPEN311_PREFIX, open311Routes } from './modules/open311/routes.ts';
+import { toXml } from './modules/open311/xml.ts';
 import { EventBus } from './modules/cases/events.ts';
 import { CaseService } from './modules/cases/service.ts';
+import { analysisRoutes } from './modules/command/analysis-routes.ts';
+import { commandRoutes } from './modules/command/routes.ts';
+import { CommandService } from './modules/command/service.ts';
+import { responsibilityRoutes } from './modules/command/responsibility-routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { RegistryService } from './modules/registry/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
@@ -57,6 +63,7 @@ export interface AppContext {
   territory: TerritoryService;
   cases: CaseService;
   registry: RegistryService;
+  command: CommandService;
   bus: EventBus;
   storage: FileStorage;
   state: AppState;
@@ -78,6 +85,7 @@ export function createContext(
     territory,
     cases: new CaseService(db, territory, config, storage, bus, opts.now),
     registry: new RegistryService(db, territory, config),
+    command: new CommandService(db, config.timezone, opts.now),
     bus,
     storage,
     state: { status: 'ok', seed: null, migrations, demo: false },
@@ -111,8 +119,61 @@ function isDatabaseDown(err: unknown): boolean {
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(
       e.code ?? '',
-    ) || /Connection terminated|timeout exceeded when trying to connect|connection is closed/i.test(e.message ?? '')
+    ) ||
+    /Connection terminated|timeout exceeded when trying to connect|connection is closed|is not queryable|Query read timeout/i.test(
+      e.message ?? '',
+    )
   );
+}
+
+/** An Origin header's host; a header that is no URL matches no host. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+/** The multipart parser (busboy) throws plain errors, without a status, for a body it cannot take apart. */
+function isMalformedMultipart(err: Error): boolean {
+  return /^(Multipart: |Unsupported Content-Type|Unexpected end of multipart|Malformed part header)|terminated early due to unexpected end of multipart/.test(
+    err.message,
+  );
+}
+
+/**
+ * Input that passed validation but that no handler can use: a number that is not finite (AJV coerces "Infinity" and
+ * "1e999" in query strings and form fields and then skips their minimum and maximum: ajv#2212, fastify#6718), or text
+ * holding a NUL character (PostgreSQL's text and jsonb cannot store it). Returns the field and what is wrong.
+ */
+function unusable(v: unknown, path: string, budget = { nodes: 10_000 }, depth = 0): { field: string; detail: string } | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : { field: path, detail: `${path} must be a finite number` };
+  if (typeof v === 'string') return v.includes('\u0000') ? { field: path, detail: `${path} must not contain NUL characters` } : null;
+  if (depth > 8 || v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return null;
+  for (const [k, x] of Object.entries(v)) {
+    if (--budget.nodes < 0) return null;
+    const key = k.includes('\u0000') ? { field: path || k, detail: 'field names must not contain NUL characters' } : null;
+    const found = key ?? unusable(x, path ? `${path}.${k}` : k, budget, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * A path the router cannot take apart (bad percent-encoding, a parameter longer than the router allows) names nothing:
+ * 404 in the error format of the API it was meant for, never Fastify's own body.
+ */
+function unroutable(_err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const locale = negotiateLocale(req.headers['accept-language']);
+  const path = req.url.split('?')[0] ?? '';
+  if (path.startsWith(`${OPEN311_PREFIX}/`)) {
+    const errors = [{ code: 404, description: open311Text('PATH_UNKNOWN', locale) }];
+    if (/\.xml$/i.test(path)) reply.status(404).type('text/xml; charset=utf-8').send(toXml('errors', errors));
+    else reply.status(404).type('application/json; charset=utf-8').send(JSON.stringify(errors));
+    return;
+  }
+  reply.status(404).send(errorBody(new AppError('NOT_FOUND', { field: 'path' }), locale));
 }
 
 function fieldOf(err: FastifyError): string | undefined {
@@ -128,6 +189,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
     logger: opts.logger ?? false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: unroutable,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -164,7 +226,6 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const metrics = createMetrics(ctx);
   app.addHook('onResponse', async (req, reply) => {
@@ -206,7 +267,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
     if (req.routeOptions.config?.csrf === false) {
       const origin = req.headers.origin;
-      if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+      if (origin && origin !== 'null' && hostOf(origin) !== req.headers.host) {
         throw new AppError('CSRF_TOKEN_INVALID', { field: 'origin' });
       }
       return;
@@ -214,6 +275,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
     if (req.csrfToken && req.headers['x-csrf-token'] !== req.csrfToken) {
       throw new AppError('CSRF_TOKEN_INVALID', { field: 'x-csrf-token' });
     }
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const bad = unusable(req.query, '') ?? unusable(req.params, '') ?? unusable(req.body, '');
+    if (bad) throw new AppError('VALIDATION_FAILED', { field: bad.field || 'body', params: { detail: bad.detail } });
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -230,7 +296,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
       appErr = new AppError('PAYLOAD_TOO_LARGE');
     } else if (err.statusCode === 415) {
       appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', { field: 'content-type' });
-    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    } else if ((err.statusCode && err.statusCode >= 400 && err.statusCode < 500) || isMalformedMultipart(err)) {
       appErr = new AppError('VALIDATION_FAILED', { field: 'body', params: { detail: err.message } });
     } else if (isDatabaseDown(err)) {
       reply.header('retry-after', '5');
@@ -242,6 +308,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
     if (appErr.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
     reply.status(appErr.status).send(errorBody(appErr, locale));
   });
+
+  // After the error handler: a plugin's routes keep the handler in place when it is registered.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
@@ -255,6 +324,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(open311Routes(ctx));
   await app.register(caseAdminRoutes(ctx));
   await app.register(registryRoutes(ctx));
+  await app.register(responsibilityRoutes(ctx));
+  await app.register(commandRoutes(ctx));
+  await app.register(analysisRoutes(ctx));
 
   if (existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: ['index.html'] });

@@ -73,6 +73,12 @@ export const ERRORS = {
     'zh-Hant': '您的轄區內沒有此節點。',
     'zh-Hans': '您的辖区内没有此节点。',
   },
+  PERIOD_INVALID: {
+    status: 400,
+    en: 'The period is not valid ({detail}): dates are YYYY-MM-DD, from no later than to, at most 366 days.',
+    'zh-Hant': '期間不正確（{detail}）：日期格式為 YYYY-MM-DD，起日不晚於迄日，最長 366 天。',
+    'zh-Hans': '期间不正确（{detail}）：日期格式为 YYYY-MM-DD，起日不晚于止日，最长 366 天。',
+  },
   USER_NOT_FOUND: {
     status: 404,
     en: 'No such user.',
@@ -204,6 +210,18 @@ export const ERRORS = {
     en: 'No such person in your area.',
     'zh-Hant': '您的轄區內沒有此人員。',
     'zh-Hans': '您的辖区内没有此人员。',
+  },
+  ORGANISATION_NOT_FOUND: {
+    status: 404,
+    en: 'No such organisation in your area.',
+    'zh-Hant': '您的轄區內沒有此組織。',
+    'zh-Hans': '您的辖区内没有此组织。',
+  },
+  ORGANISATION_EXISTS: {
+    status: 409,
+    en: 'An organisation of this kind and name is already registered in this jurisdiction.',
+    'zh-Hant': '此轄區已登記同類型、同名稱的組織。',
+    'zh-Hans': '此辖区已登记同类型、同名称的组织。',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

@@ -21,7 +21,12 @@ export const POLICY = {
   'registry.import': { roles: ['admin', 'leader', 'shift_lead', 'grid_worker'], capability: 'territory:write' },
   'registry.export': { roles: ['admin', 'leader', 'shift_lead', 'grid_worker'], capability: 'read' },
   'registry.reveal': { roles: ['admin', 'leader', 'shift_lead'], capability: 'admin:write' },
+  // Organisations (partner units, property companies…) are reference data that administrators keep.
+  'registry.organisations': { roles: ['admin'], capability: 'admin:write' },
   'categories.manage': { roles: ['admin'], capability: 'admin:write' },
+  // The command center's figures and maps (counts, rates, open cases as points; no personal data). Not grid workers
+  // (one grid, its queues) nor department staff (their case list is their department's, which node totals are not).
+  'command.read': { roles: ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk'], capability: 'read' },
 } as const satisfies Record<string, { roles: Role[]; capability: string }>;
 
 export type Action = keyof typeof POLICY;

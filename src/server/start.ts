@@ -1,14 +1,18 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/database.ts';
+import { analyzeAll, startEmbeddedAnalyze } from '../db/maintenance.ts';
 import { migrate } from '../db/migrate.ts';
 import { seedHistory } from '../demo/history.ts';
 import { seedPeople } from '../demo/people.ts';
 import { hasTerritory, seedDemo } from '../demo/seed.ts';
 import { type App, buildApp, createContext, type AppContext } from './app.ts';
 import type { Config } from './config.ts';
+import { storageRoot } from './backup/files.ts';
+import { startOrphanSweeper } from './backup/orphans.ts';
 import { auditKey, startSealer } from './modules/audit/service.ts';
 import { startSweeper } from './modules/cases/sweeper.ts';
+import { startRollupFold } from './modules/command/rollup.ts';
 
 export interface Running {
   app: App;
@@ -34,6 +38,8 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   if (applied.length) log(`migrate: ${applied.length} migration(s) applied, now at ${latest}`);
   const ctx = createContext(config, db, latest);
   await ctx.cases.init();
+  // The dashboard's days are GRIDLOOP_TIMEZONE's: rebuilt once if the rollups were kept in another zone.
+  if (await ctx.command.init()) log(`command: rollups rebuilt for the time zone ${config.timezone}`);
   await ctx.territory.rebuildIndex();
   ctx.state.demo = await isDemo(db);
   const needsSeed = config.demo && !(await hasTerritory(db));
@@ -43,6 +49,9 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   log(`Gridloop ${db.kind === 'pglite' ? `(embedded database in ${config.dataDir})` : '(PostgreSQL)'} listening on ${url}`);
   const stopSealer = startSealer(db, auditKey(config.dataKey), 1000, (err) => app.log.error({ err }, 'audit sealer failed'));
   const stopSweeper = startSweeper(db, ctx.cases, 30_000, (err) => app.log.error({ err }, 'SLA sweeper failed'));
+  const stopOrphans = startOrphanSweeper(db, storageRoot(config.dataDir), (err) => app.log.error({ err }, 'orphan file sweep failed'));
+  const stopFold = startRollupFold(db, 2000, (err) => app.log.error({ err }, 'command rollup fold failed'));
+  const stopAnalyze = startEmbeddedAnalyze(db, 10 * 60_000, (err) => app.log.error({ err }, 'analyze failed'));
   if (needsSeed) {
     log('seeding the demo city (real names, synthetic boundaries)…');
     ctx.state.seed = { step: 'territory', done: 0, total: 1 };
@@ -60,6 +69,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
           ctx.state.seed = p;
         });
         log(`demo people: ${people.persons} persons in ${people.households} households, ${people.components} components`);
+        await analyzeAll(db);
         ctx.state.demo = true;
         ctx.state.status = 'ok';
         ctx.state.seed = null;
@@ -82,6 +92,9 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       stopping = true;
       stopSealer();
       stopSweeper();
+      stopOrphans();
+      stopFold();
+      stopAnalyze();
       await app.close();
       await ctx.cases.close();
       await db.close();

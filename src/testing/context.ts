@@ -39,11 +39,11 @@ export interface Session {
   headers: Record<string, string>;
 }
 
-async function postgresDatabase(): Promise<Database> {
+async function postgresDatabase(suffix: string): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: the PostgreSQL suite needs a server with PostGIS');
   // Named after this test run (the workers' parent process), so two runs on one server never share a database.
-  const name = `gl_test_${process.ppid}_${process.env.VITEST_POOL_ID ?? '1'}`;
+  const name = `gl_test_${process.ppid}_${process.env.VITEST_POOL_ID ?? '1'}${suffix ? `_${suffix}` : ''}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
@@ -57,11 +57,15 @@ async function postgresDatabase(): Promise<Database> {
   return db;
 }
 
-async function build(): Promise<TestEnv> {
+/**
+ * A new environment with a database of its own. `testEnv()` shares one per worker; a suite that writes arbitrary data
+ * (the fuzzer) builds a private one with a `suffix` (`[a-z0-9_]`, it names the PostgreSQL database) and closes it.
+ */
+export async function buildTestEnv(opts: { suffix?: string } = {}): Promise<TestEnv> {
   const backend = process.env.GRIDLOOP_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
   let db: Database;
   if (backend === 'postgres') {
-    db = await postgresDatabase();
+    db = await postgresDatabase(opts.suffix ?? '');
   } else {
     const snap = process.env.GRIDLOOP_TEST_SNAPSHOT;
     if (!snap) throw new Error('GRIDLOOP_TEST_SNAPSHOT is not set: run the tests through vitest.config.ts');
@@ -90,7 +94,7 @@ type Holder = { [KEY]?: Promise<TestEnv> };
 /** The worker's shared test environment: one database, one app (built once per worker). */
 export function testEnv(): Promise<TestEnv> {
   const g = globalThis as Holder;
-  g[KEY] ??= build();
+  g[KEY] ??= buildTestEnv();
   return g[KEY];
 }
 

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
 import { LandingRedirect } from './components/landing-redirect.tsx';
-import { REGISTRY_IMPORT, REGISTRY_READ } from './components/nav-items.tsx';
+import { COMMAND_VIEW, REGISTRY_IMPORT, REGISTRY_READ } from './components/nav-items.tsx';
 import { PageFallback } from './components/page-fallback.tsx';
 import { RequireAuth } from './components/require-auth.tsx';
 import { RequireRole } from './components/require-role.tsx';
@@ -35,8 +35,11 @@ const CategoriesPage = lazyPage(() => import('./pages/admin/categories-page.tsx'
 const RoutingRulesPage = lazyPage(() => import('./pages/admin/routing-rules-page.tsx').then((m) => m.RoutingRulesPage));
 const CalendarPage = lazyPage(() => import('./pages/admin/calendar-page.tsx').then((m) => m.CalendarPage));
 
+const CommandPage = lazyPage(() => import('./pages/command/command-page.tsx').then((m) => m.CommandPage));
+const CommandWallPage = lazyPage(() => import('./pages/command/command-wall-page.tsx').then((m) => m.CommandWallPage));
 const ImportPage = lazyPage(() => import('./pages/registry/import-page.tsx').then((m) => m.ImportPage));
 const PersonsPage = lazyPage(() => import('./pages/registry/persons-page.tsx').then((m) => m.PersonsPage));
+const OrganisationsPage = lazyPage(() => import('./pages/registry/organisations-page.tsx').then((m) => m.OrganisationsPage));
 
 const ANTD_LOCALES = { 'zh-Hant': zhTW, 'zh-Hans': zhCN, en: enUS } as const;
 
@@ -66,6 +69,18 @@ export function App() {
             <Route path="/report" element={<Page><ReportPage /></Page>} />
             <Route path="/track" element={<Page><TrackLookupPage /></Page>} />
             <Route path="/track/:code" element={<Page><TrackingPage /></Page>} />
+            <Route
+              path="/command/wall"
+              element={
+                <RequireAuth>
+                  <RequireRole roles={COMMAND_VIEW}>
+                    <Page>
+                      <CommandWallPage />
+                    </Page>
+                  </RequireRole>
+                </RequireAuth>
+              }
+            />
             <Route
               element={
                 <RequireAuth>
@@ -98,8 +113,10 @@ export function App() {
                 }
               />
               <Route path="territory" element={<Page><TerritoryPage /></Page>} />
+              <Route path="command" element={<RequireRole roles={COMMAND_VIEW}><Page><CommandPage /></Page></RequireRole>} />
               <Route path="registry/import" element={<RequireRole roles={REGISTRY_IMPORT}><Page><ImportPage /></Page></RequireRole>} />
               <Route path="registry/persons" element={<RequireRole roles={REGISTRY_READ}><Page><PersonsPage /></Page></RequireRole>} />
+              <Route path="registry/organisations" element={<RequireRole roles={REGISTRY_READ}><Page><OrganisationsPage /></Page></RequireRole>} />
               <Route path="admin/categories" element={<RequireRole roles={['admin']}><Page><CategoriesPage /></Page></RequireRole>} />
               <Route path="admin/routing-rules" element={<RequireRole roles={['admin']}><Page><RoutingRulesPage /></Page></RequireRole>} />
               <Route path="admin/calendar" element={<RequireRole roles={['admin']}><Page><CalendarPage /></Page></RequireRole>} />

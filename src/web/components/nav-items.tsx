@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   ApartmentOutlined,
+  BankOutlined,
   CalendarOutlined,
   DatabaseOutlined,
   FileTextOutlined,
@@ -42,6 +43,8 @@ const CASE_STAFF: readonly Role[] = ALL_STAFF.filter((r) => r !== 'admin');
 /** As the server's policy `registry.read` and `registry.import` (src/server/policy.ts). */
 export const REGISTRY_READ: readonly Role[] = ['admin', 'leader', 'shift_lead', 'dispatcher', 'intake_clerk', 'grid_worker'];
 export const REGISTRY_IMPORT: readonly Role[] = ['admin', 'leader', 'shift_lead', 'grid_worker'];
+/** Who opens the command center (issue 5): those who watch a territory, not those who work single cases. */
+export const COMMAND_VIEW: readonly Role[] = ['admin', 'leader', 'shift_lead', 'dispatcher'];
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'inbox', path: '/inbox', labelKey: 'nav.inbox', icon: <InboxOutlined />, roles: CASE_STAFF, available: true },
@@ -54,8 +57,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: '/command',
     labelKey: 'nav.commandCenter',
     icon: <AlertOutlined />,
-    roles: ['admin', 'leader', 'shift_lead', 'dispatcher'],
-    available: false,
+    roles: COMMAND_VIEW,
+    available: true,
   },
   {
     key: 'basicData',
@@ -70,6 +73,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: '/registry/persons',
     labelKey: 'nav.registryPersons',
     icon: <TeamOutlined />,
+    roles: REGISTRY_READ,
+    available: true,
+  },
+  {
+    key: 'registryOrganisations',
+    path: '/registry/organisations',
+    labelKey: 'nav.registryOrganisations',
+    icon: <BankOutlined />,
     roles: REGISTRY_READ,
     available: true,
   },

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'unsupported';
 
@@ -12,10 +12,13 @@ const SETTLE_MS = 250;
 
 /**
  * Listens to /api/stream and refreshes what a case event changes: the inbox, the case lists and the open case.
- * EventSource reconnects by itself; the status says whether the page is live.
+ * EventSource reconnects by itself; the status says whether the page is live. `onEvent` hears every case event too
+ * (the command center refreshes its own figures, throttled).
  */
-export function useCaseStream(): StreamStatus {
+export function useCaseStream(onEvent?: () => void): StreamStatus {
   const queryClient = useQueryClient();
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
   const [status, setStatus] = useState<StreamStatus>(typeof EventSource === 'undefined' ? 'unsupported' : 'connecting');
 
   useEffect(() => {
@@ -38,6 +41,7 @@ export function useCaseStream(): StreamStatus {
         // A malformed event still means something changed.
       }
       if (timer === undefined) timer = window.setTimeout(flush, SETTLE_MS);
+      onEventRef.current?.();
     };
     source.addEventListener('case.created', onEvent);
     source.addEventListener('case.changed', onEvent);

@@ -198,12 +198,15 @@ export class IdentityService {
         params: { detail: `scopes must be some of ${TOKEN_SCOPES.join(', ')}` },
       });
     }
+    if (by.kind === 'user') {
+      const target = await this.db.run(systemCaller('identity'), (trx) => store.findUserByUsername(trx, input.username));
+      if (target && by.userId !== target.id && !(await this.administers(by, target.id))) {
+        throw new AppError('USER_NOT_FOUND', { field: 'username' });
+      }
+    }
     return this.db.run(by, async (trx) => {
       const user = await store.findUserByUsername(trx, input.username);
       if (!user) throw new AppError('USER_NOT_FOUND', { field: 'username' });
-      if (by.kind === 'user' && by.userId !== user.id && !(await this.administers(trx, by, user.id))) {
-        throw new AppError('USER_NOT_FOUND', { field: 'username' });
-      }
       const token = `gl_${randomSecret(32)}`;
       const id = newId();
       await store.insertToken(trx, {
@@ -220,9 +223,13 @@ export class IdentityService {
   }
 
   async revokeToken(by: UserCaller, id: string): Promise<void> {
+    // Anyone may revoke their own tokens; an admin also those of the users they administer.
+    const owner = by.assignments.some((a) => a.role === 'admin')
+      ? await this.db.run(systemCaller('identity'), (trx) => store.tokenOwner(trx, id))
+      : null;
+    const anyOwner = owner !== null && owner !== by.userId && (await this.administers(by, owner));
     await this.db.run(by, async (trx) => {
-      const isAdmin = by.assignments.some((a) => a.role === 'admin');
-      const ok = await store.revokeToken(trx, id, isAdmin ? null : by.userId);
+      const ok = await store.revokeToken(trx, id, anyOwner ? null : by.userId);
       if (!ok) throw new AppError('NOT_FOUND', { field: 'id' });
       await recordAudit(trx, { action: 'token.revoke', objectType: 'api_token', objectId: id });
     });
@@ -232,12 +239,14 @@ export class IdentityService {
     return this.db.run(by, (trx) => store.listTokens(trx, by.userId));
   }
 
-  /** An admin administers a user when every assignment of that user lies inside the admin's scope. */
-  private async administers(trx: Tx, by: UserCaller, userId: string): Promise<boolean> {
-    if (!by.assignments.some((a) => a.role === 'admin')) return false;
-    const { rows } = await sql<{ outside: number }>`select count(*)::int as outside from assignment a
-      join jurisdiction j on j.id = a.jurisdiction_id
-      where a.user_id = ${userId} and not (j.path <@ gridloop_scope())`.execute(trx);
-    return (rows[0]?.outside ?? 1) === 0;
+  /**
+   * An admin administers a user when every assignment of that user lies inside one of the admin's own. Read as the
+   * system: under the admin's row-level security the assignments outside their scope are invisible, and would pass.
+   */
+  private async administers(by: UserCaller, userId: string): Promise<boolean> {
+    const roots = by.assignments.filter((a) => a.role === 'admin').map((a) => a.jurisdictionPath);
+    if (roots.length === 0) return false;
+    const paths = await this.db.run(systemCaller('identity'), (trx) => store.assignmentPaths(trx, userId));
+    return paths.every((p) => roots.some((r) => p === r || p.startsWith(`${r}.`)));
   }
 }

@@ -111,6 +111,17 @@ export async function insertToken(
     values (${t.id}, ${t.userId}, ${t.name}, ${t.tokenHash}, ${t.prefix}, ${t.scopes}::text[])`.execute(trx);
 }
 
+export async function tokenOwner(trx: Tx, id: string): Promise<string | null> {
+  const { rows } = await sql<{ userId: string }>`select user_id as "userId" from api_token where id = ${id}`.execute(trx);
+  return rows[0]?.userId ?? null;
+}
+
+export async function assignmentPaths(trx: Tx, userId: string): Promise<string[]> {
+  const { rows } = await sql<{ path: string }>`select j.path::text as path from assignment a join jurisdiction j on j.id = a.jurisdiction_id
+    where a.user_id = ${userId}`.execute(trx);
+  return rows.map((r) => r.path);
+}
+
 export async function revokeToken(trx: Tx, id: string, userId: string | null): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`update api_token set revoked_at = now()
     where id = ${id} and revoked_at is null and (${userId}::uuid is null or user_id = ${userId}::uuid)

@@ -6,7 +6,7 @@
  */
 import { toSimplified } from '../../../domain/text-normalize.ts';
 
-export const REGISTRY_KINDS = ['persons', 'households', 'buildings', 'places', 'components'] as const;
+export const REGISTRY_KINDS = ['persons', 'households', 'buildings', 'places', 'components', 'organisations'] as const;
 export type RegistryKind = (typeof REGISTRY_KINDS)[number];
 
 export interface FieldSpec {
@@ -191,6 +191,31 @@ export const KIND_FIELDS: Readonly<Record<RegistryKind, KindSpec>> = {
       }),
       field('ownerDepartment', ['主管部门', '主管单位', '权属单位', '权属部门', '所属部门', 'Owner department', 'Owner']),
       field('maintainerDepartment', ['养护单位', '养护部门', '维护单位', '维护部门', '管护单位', 'Maintainer', 'Maintainer department']),
+      field('lng', LNG),
+      field('lat', LAT),
+    ],
+    oneOf: [],
+  },
+  organisations: {
+    fields: [
+      field('kind', ['组织类型', '单位类型', '类型', '类别', 'Kind', 'Type', 'Category'], {
+        required: true,
+        values: {
+          partner_unit: ['共建单位', '驻区单位', '合作单位', '共驻共建单位', 'Partner unit', 'Partner'],
+          property_company: ['物业公司', '物业', '物业服务企业', '物业管理公司', '物业服务公司', 'Property company', 'Property management'],
+          social_organization: ['社会组织', '社会团体', '社团', '民办非企业单位', '社工机构', 'Social organisation', 'Social organization', 'NGO'],
+          owners_committee: ['业主委员会', '业委会', "Owners' committee", 'Owners committee'],
+        },
+      }),
+      field('name', ['单位名称', '组织名称', '机构名称', '企业名称', '名称', 'Name', 'Organisation', 'Organization', 'Organisation name', 'Organization name'], {
+        required: true,
+      }),
+      // A code (GB/T 2260 and the statistics bureau's) or a name of the jurisdiction the organisation belongs to.
+      field('jurisdiction', ['所属辖区', '辖区', '所属社区', '社区', '所属街道', '街道', '所属网格', '网格', '辖区编码', '区划代码', 'Jurisdiction', 'Community', 'Area']),
+      field('contactName', ['联系人', '联系人姓名', '负责人', '负责人姓名', 'Contact', 'Contact name', 'Contact person']),
+      field('contactPhone', PHONE),
+      field('compounds', ['服务小区', '所服务小区', '服务的小区', '管理小区', '物业项目', '小区', 'Compounds', 'Compounds served'], { multiple: true }),
+      field('address', ADDRESS),
       field('lng', LNG),
       field('lat', LAT),
     ],

@@ -3,18 +3,32 @@
  * scope, and stage the rows with the statements that write them (see `import.ts` for the engine that runs them).
  */
 import { sql } from 'kysely';
-import { type Caller, scopePaths, systemCaller } from '../../../db/caller.ts';
+import { systemCaller } from '../../../db/caller.ts';
 import { newId } from '../../../domain/ids.ts';
-import { type CsvValue, csvLine } from '../../../demo/copy.ts';
+import type { CsvValue } from '../../../demo/copy.ts';
 import type { RegistryKind } from './columns.ts';
-import type { ImportDeps, ImportSpec, RowError } from './import.ts';
+import type { RowError } from './import.ts';
+import { parseOrganisation, planOrganisations } from './organisation-import.ts';
 import { PERSONAL_FIELDS, seal } from './personal.ts';
 import {
+  csvOf,
+  firstInFile,
+  inScope,
+  type KindEngine,
+  type Parser,
+  PLACE_SET,
+  PLACEMENT_COLUMNS,
+  type Pending,
+  type Planner,
+  pgArray,
+  placementCells,
+  placePoints,
+  refuse,
+} from './plan-steps.ts';
+import {
   type BuildingValues,
-  type Cells,
   type ComponentValues,
   type HouseholdValues,
-  type LngLat,
   type PersonValues,
   type PlaceValues,
   parseBuilding,
@@ -22,107 +36,8 @@ import {
   parseHousehold,
   parsePerson,
   parsePlace,
-  type Problem,
-  type RowProblem,
 } from './rows.ts';
 import * as store from './store.ts';
-
-/** Whether a row's path lies in what the caller may write. */
-export function inScope(caller: Caller, path: string): boolean {
-  if (caller.kind === 'system') return true;
-  if (caller.kind !== 'user') return false;
-  return scopePaths(caller).some((p) => path === p || path.startsWith(`${p}.`));
-}
-
-export interface Pending<T> {
-  row: number;
-  value: T;
-}
-
-/** What a batch will write: its staging tables, the statements that move them, and the rows it refused. */
-export interface BatchPlan {
-  stages: store.Stage[];
-  apply: (exec: store.Exec) => Promise<{ written: number; updated: number }>;
-  refused: RowError[];
-  skipped: number;
-}
-
-/** State that lives across the batches of one import. */
-export interface RunState {
-  deps: ImportDeps;
-  spec: ImportSpec;
-  /** Keys already seen in this file (blind index, address key, household number, code) → their row. */
-  seen: Map<string, number>;
-  /** Households created by this import, by number: later rows of the file join them. */
-  households: Map<string, { id: string; buildingId: string | null; place: store.Placement }>;
-  grids: Map<string, store.Placement | null>;
-}
-
-type Parser<T> = (cells: Cells, today: string) => { ok: true; value: T } | { ok: false; problems: RowProblem[] };
-type Planner<T> = (state: RunState, rows: Pending<T>[]) => Promise<BatchPlan>;
-
-export interface KindEngine<T> {
-  parse: Parser<T>;
-  plan: Planner<T>;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Shared steps of the planners.
-
-function refuse(row: number, column: string | null, problem: Problem, detail?: string): RowError {
-  return detail === undefined ? { row, column, problem } : { row, column, problem, detail };
-}
-
-/** In-file deduplication: the first row with a key wins; a later one is refused naming it. */
-function firstInFile(state: RunState, key: string, row: number): number | null {
-  const prior = state.seen.get(key);
-  if (prior !== undefined) return prior;
-  state.seen.set(key, row);
-  return null;
-}
-
-/** Grid placements for points, from the in-process index and (once per grid) the jurisdiction tree. */
-async function placePoints(state: RunState, points: Array<LngLat | null>): Promise<Array<store.Placement | 'outside_grids' | null>> {
-  const gridIds = points.map((p) => {
-    if (p === null) return null;
-    try {
-      return state.deps.territory.locate(p.lat, p.lng).grid.id;
-    } catch {
-      return 'outside_grids' as const;
-    }
-  });
-  const unknown = [...new Set(gridIds.filter((g): g is string => g !== null && g !== 'outside_grids' && !state.grids.has(g)))];
-  if (unknown.length > 0) {
-    await state.deps.db.run(systemCaller('registry-import'), async (trx) => {
-      for (const g of unknown) state.grids.set(g, await store.placementOfGrid(trx, g));
-    });
-  }
-  return gridIds.map((g) => (g === null || g === 'outside_grids' ? g : (state.grids.get(g) ?? 'outside_grids')));
-}
-
-const PLACEMENT_COLUMNS = [
-  ['district_id', 'uuid'],
-  ['street_id', 'uuid'],
-  ['community_id', 'uuid'],
-  ['grid_id', 'uuid'],
-  ['path', 'ltree'],
-] as const;
-
-function placementCells(p: store.Placement): CsvValue[] {
-  return [p.districtId, p.streetId, p.communityId, p.gridId, p.path];
-}
-
-const PLACE_SET = sql.raw(`district_id = s.district_id, street_id = s.street_id, community_id = s.community_id,
-  grid_id = s.grid_id, path = s.path`);
-
-function csvOf(rows: CsvValue[][]): string {
-  return rows.map((r) => csvLine(r)).join('');
-}
-
-function pgArray(values: readonly string[]): string {
-  // Canonical snake_case codes only (care tags): nothing to quote inside the literal.
-  return `{${values.join(',')}}`;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Persons.
@@ -295,8 +210,9 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
       { name: 'stage_person', columns: PERSON_STAGE, csv: csvOf(personCsv) },
     ],
     apply: async (exec) => {
-      await exec(sql`insert into household (id, district_id, street_id, community_id, grid_id, path, building_id, number, address, import_id)
-        select id, district_id, street_id, community_id, grid_id, path, building_id, number, address, ${imp} from stage_household`);
+      // Households this file names for the first time get their first member below, in this transaction.
+      await exec(sql`insert into household (id, district_id, street_id, community_id, grid_id, path, building_id, number, address, has_members, import_id)
+        select id, district_id, street_id, community_id, grid_id, path, building_id, number, address, true, ${imp} from stage_household`);
       await exec(store.journal('person', imp, sql`select existing_id from stage_person where existing_id is not null`));
       const updated = await exec<{ id: string }>(sql`update person p set ${PLACE_SET}, name = s.name, name_key = s.name_key,
           id_type = s.id_type, id_number_enc = s.id_number_enc, id_number_index = s.id_number_index,
@@ -305,11 +221,12 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
           gender = coalesce(s.gender, p.gender), birth_date = coalesce(s.birth_date, p.birth_date), care_tags = s.care_tags,
           import_id = ${imp}, updated_at = now()
         from stage_person s where p.id = s.existing_id returning p.id`);
+      // New persons get their open residence below, in this transaction: flagged so at once (see 0006_registry_more.sql).
       const inserted = await exec<{ id: string }>(sql`insert into person (id, district_id, street_id, community_id, grid_id, path,
           name, name_key, id_type, id_number_enc, id_number_index, id_number_masked, phone_enc, phone_index, phone_masked,
-          gender, birth_date, care_tags, import_id)
+          gender, birth_date, care_tags, residence_open, import_id)
         select id, district_id, street_id, community_id, grid_id, path, name, name_key, id_type, id_number_enc, id_number_index,
-          id_number_masked, phone_enc, phone_index, phone_masked, gender, birth_date, care_tags, ${imp}
+          id_number_masked, phone_enc, phone_index, phone_masked, gender, birth_date, care_tags, true, ${imp}
         from stage_person where existing_id is null returning id`);
       // A person who moved: the open residence is closed (and journaled), and a new one opened. The past stays.
       const moved = sql`select r.id from residence r join stage_person s on r.person_id = s.existing_id
@@ -605,4 +522,7 @@ export const ENGINES: Record<RegistryKind, KindEngine<unknown>> = {
   buildings: engine(parseBuilding, planBuildings),
   places: engine(parsePlace, planPlaces),
   components: engine(parseComponent, planComponents),
+  organisations: engine(parseOrganisation, planOrganisations),
 };
+
+export type { BatchPlan, Pending, RunState } from './plan-steps.ts';

@@ -2,9 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import multipart from '@fastify/multipart';
 import { Type } from '@fastify/type-provider-typebox';
-import ExcelJS from 'exceljs';
 import { newId } from '../../../domain/ids.ts';
 import type { App, AppContext } from '../../app.ts';
 import { AppError } from '../../errors.ts';
@@ -12,8 +13,11 @@ import { negotiateLocale } from '../../i18n.ts';
 import { authorize } from '../../policy.ts';
 import { errorResponses } from '../../schemas.ts';
 import { isRegistryKind, REGISTRY_KINDS, type RegistryKind } from './columns.ts';
+import { CONTENT_TYPES, exportStream } from './export-stream.ts';
+import { organisationRoutes } from './organisation-routes.ts';
 import { MISSING_KINDS } from './queries.ts';
-import { csvCell } from './service.ts';
+
+const gzipAsync = promisify(gzip);
 
 /** Uploads are streamed to disk, never held in memory; this bounds the disk one upload may take. */
 const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
@@ -167,11 +171,13 @@ export function registryRoutes(ctx: AppContext) {
       { schema: { tags: ['registry'], summary: "The import's error report as CSV (row, column, code, problem), in the caller's language", params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
       async (req, reply) => {
         const caller = authorize(req.caller, 'registry.import');
-        const csv = await ctx.registry.importErrorsCsv(caller, req.params.id, negotiateLocale(req.headers['accept-language']));
+        // Checked before the stream starts: an unknown import is a 404, not a cut-off 200.
+        await ctx.registry.importStatus(caller, req.params.id);
+        const rows = ctx.registry.importErrors(caller, req.params.id, negotiateLocale(req.headers['accept-language']));
         return reply
-          .type('text/csv; charset=utf-8')
+          .type(CONTENT_TYPES.csv)
           .header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`)
-          .send(csv);
+          .send(exportStream('csv', 'errors', rows));
       },
     );
 
@@ -300,6 +306,29 @@ export function registryRoutes(ctx: AppContext) {
     );
 
     app.get(
+      '/api/map/points',
+      {
+        schema: {
+          tags: ['registry'],
+          summary:
+            'Every component, or every building centroid, in your scope as compact arrays for a clustered map layer: ' +
+            '{asOf, layer, categories, points: [[lng, lat, category index]]} (category: status of a component, use of a building)',
+          querystring: Type.Object({ layer: Type.Union([Type.Literal('buildings'), Type.Literal('components')]) }),
+        },
+      },
+      async (req, reply) => {
+        const caller = authorize(req.caller, 'registry.read');
+        const body = await ctx.registry.mapPoints(caller, req.query.layer);
+        reply.type('application/json; charset=utf-8').header('cache-control', 'private, no-cache').header('vary', 'accept-encoding');
+        // A hundred thousand points are a few megabytes of JSON and a fifth of that compressed.
+        if (body.length > 8192 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+          return reply.header('content-encoding', 'gzip').send(await gzipAsync(body));
+        }
+        return reply.send(body);
+      },
+    );
+
+    app.get(
       '/api/completeness',
       {
         schema: {
@@ -317,21 +346,26 @@ export function registryRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['registry'],
-          summary: 'The records behind a completeness gap under a node: buildings without households, households without members, incomplete persons',
+          summary:
+            'The records behind a completeness gap under a node, a page at a time (grid by grid): buildings without households, ' +
+            'households without members, incomplete persons',
           querystring: Type.Object({
             jurisdiction: Type.String({ maxLength: 64 }),
             kind: Type.Union(MISSING_KINDS.map((k) => Type.Literal(k))),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the `next` of the previous page' })),
           }),
           response: {
             200: Type.Object({
               items: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), gridId: Nullable(Type.String()), missing: Type.Array(Type.String()) })),
+              next: Nullable(Type.String()),
             }),
             ...errorResponses,
           },
         },
       },
-      async (req) => ctx.registry.missing(authorize(req.caller, 'registry.read'), req.query.jurisdiction, req.query.kind, req.query.limit ?? 100),
+      async (req) =>
+        ctx.registry.missing(authorize(req.caller, 'registry.read'), req.query.jurisdiction, req.query.kind, req.query.limit ?? 100, req.query.cursor),
     );
 
     app.get(
@@ -339,7 +373,7 @@ export function registryRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['registry'],
-          summary: 'Export within your scope, masked; with reveal=true and a reason (roles allowed to reveal), in clear. Audited.',
+          summary: 'Export within your scope, masked; with reveal=true and a reason (roles allowed to reveal), in clear. Streamed; audited.',
           params: Type.Object({ kind: Kind }),
           querystring: Type.Object({
             format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
@@ -358,42 +392,15 @@ export function registryRoutes(ctx: AppContext) {
         }
         const kind = req.params.kind as RegistryKind;
         const format = req.query.format ?? 'csv';
+        // Streamed page by page as the rows are read: a million rows never sit in memory.
         const rows = ctx.registry.exportRows(caller, kind, reveal ? { reveal } : {});
-        const body = format === 'xlsx' ? await toXlsx(kind, rows) : await toCsv(rows);
         return reply
-          .type(format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+          .type(CONTENT_TYPES[format])
           .header('content-disposition', `attachment; filename="${kind}.${format}"`)
-          .send(body);
+          .send(exportStream(format, kind, rows));
       },
     );
+
+    await app.register(organisationRoutes(ctx));
   };
-}
-
-/** The whole export as CSV text (a BOM for Excel); cells that look like formulas are neutralised by `csvCell`. */
-export async function toCsv(rows: AsyncIterable<Record<string, string | number | null>>): Promise<string> {
-  const out: string[] = [];
-  let header: string[] | null = null;
-  for await (const r of rows) {
-    if (header === null) {
-      header = Object.keys(r);
-      out.push(header.map(csvCell).join(','));
-    }
-    out.push(header.map((k) => csvCell(r[k])).join(','));
-  }
-  return `\ufeff${out.join('\r\n')}${out.length > 0 ? '\r\n' : ''}`;
-}
-
-/** An XLSX workbook; every cell is written as a string or number value, never as a formula. */
-export async function toXlsx(kind: string, rows: AsyncIterable<Record<string, string | number | null>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(kind);
-  let header: string[] | null = null;
-  for await (const r of rows) {
-    if (header === null) {
-      header = Object.keys(r);
-      ws.addRow(header);
-    }
-    ws.addRow(header.map((k) => r[k] ?? null));
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -37,6 +37,8 @@ export const PROBLEMS = [
   'exists_elsewhere',
   'address_unmatched',
   'household_unknown',
+  'jurisdiction_unknown',
+  'jurisdiction_ambiguous',
   'outside_scope',
   'outside_grids',
   'column_count',
@@ -62,7 +64,7 @@ export function cellsOf(match: HeaderMatch, values: readonly string[]): Cells {
 
 const MAX_TEXT = 500;
 
-function text(cells: Cells, key: string, problems: RowProblem[], required = false, max = MAX_TEXT): string | null {
+export function text(cells: Cells, key: string, problems: RowProblem[], required = false, max = MAX_TEXT): string | null {
   const v = cells[key] ?? '';
   if (v === '') {
     if (required) problems.push({ field: key, problem: 'required' });
@@ -75,7 +77,7 @@ function text(cells: Cells, key: string, problems: RowProblem[], required = fals
   return v;
 }
 
-function coded(kind: RegistryKind, cells: Cells, key: string, problems: RowProblem[], required = false): string | null {
+export function coded(kind: RegistryKind, cells: Cells, key: string, problems: RowProblem[], required = false): string | null {
   const v = cells[key] ?? '';
   if (v === '') {
     if (required) problems.push({ field: key, problem: 'required' });
@@ -102,7 +104,7 @@ export interface LngLat {
   lat: number;
 }
 
-function lngLat(cells: Cells, problems: RowProblem[]): LngLat | null {
+export function lngLat(cells: Cells, problems: RowProblem[]): LngLat | null {
   const a = cells.lng ?? '';
   const b = cells.lat ?? '';
   if (a === '' && b === '') return null;
@@ -399,6 +401,12 @@ export const PROBLEM_TEXT: Record<Problem, Words> = {
   exists_elsewhere: { en: 'already registered in another grid', 'zh-Hans': '已在其他网格登记', 'zh-Hant': '已在其他網格登記' },
   address_unmatched: { en: 'address matches no building', 'zh-Hans': '地址未匹配到楼栋', 'zh-Hant': '地址未匹配到樓棟' },
   household_unknown: { en: 'household number is unknown', 'zh-Hans': '户号不存在', 'zh-Hant': '戶號不存在' },
+  jurisdiction_unknown: { en: 'no jurisdiction has this code or name', 'zh-Hans': '没有此编码或名称的辖区', 'zh-Hant': '沒有此編碼或名稱的轄區' },
+  jurisdiction_ambiguous: {
+    en: 'several jurisdictions have this name: give the code',
+    'zh-Hans': '多个辖区同名，请填写辖区编码',
+    'zh-Hant': '多個轄區同名，請填寫轄區編碼',
+  },
   outside_scope: { en: 'outside your jurisdiction', 'zh-Hans': '不在您的辖区内', 'zh-Hant': '不在您的轄區內' },
   outside_grids: { en: 'position lies in no grid', 'zh-Hans': '位置不在任何网格内', 'zh-Hant': '位置不在任何網格內' },
   column_count: { en: 'row has a different number of cells than the header', 'zh-Hans': '该行列数与表头不一致', 'zh-Hant': '該列欄數與表頭不一致' },

@@ -3,7 +3,7 @@ import { DataCipher } from '../../../domain/crypto.ts';
 import { idChecksum } from '../../../domain/id-number.ts';
 import { maskBirthDate, PERSONAL_FIELDS, personalKeys, presentPersonal, seal } from './personal.ts';
 import { footprintVertices, parseBuilding, parseComponent, parsePerson } from './rows.ts';
-import { csvCell } from './service.ts';
+import { csvCell } from './export-stream.ts';
 
 const TODAY = '2026-11-26';
 const id = (birth: string, seq = '011') => {

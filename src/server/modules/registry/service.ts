@@ -17,6 +17,8 @@ import { recordAudit } from '../audit/service.ts';
 import type { TerritoryService } from '../territory/service.ts';
 import type { RegistryKind } from './columns.ts';
 import { checkHeader, type ImportCounts, ImportCancelled, type ImportDeps, type ImportMode, runImport } from './import.ts';
+import type { ExportRow } from './export-stream.ts';
+import { OrganisationService } from './organisations.ts';
 import { personalKeys, presentPersonal } from './personal.ts';
 import * as q from './queries.ts';
 import { PROBLEM_TEXT, type Problem } from './rows.ts';
@@ -65,6 +67,10 @@ export class RegistryService {
   /** Heard after each committed batch of any import: the tests stop an import half-way through with it. */
   afterBatch: ((id: string, counts: ImportCounts) => Promise<void> | void) | null = null;
 
+  readonly organisations: OrganisationService;
+  /** Rows per keyset page of an export or an error report: what is held in memory while it streams. */
+  pageSize = 2000;
+
   constructor(
     private readonly db: Database,
     territory: TerritoryService,
@@ -73,6 +79,7 @@ export class RegistryService {
   ) {
     this.cipher = new DataCipher(config.dataKey);
     this.deps = { db, territory, cipher: this.cipher, batchSize: opts.batchSize ?? 2000, addressThreshold: opts.addressThreshold ?? 0.5 };
+    this.organisations = new OrganisationService(db, this.cipher);
   }
 
   /** Smaller batches, for tests that cancel between them. */
@@ -156,22 +163,24 @@ export class RegistryService {
     return { ...status, rowsPerSecond: rate === null ? null : Math.round(rate), etaSeconds: eta === null ? null : Math.round(eta) };
   }
 
-  /** The error report as CSV: row, column, problem code, and the problem in the reader's language. */
-  async importErrorsCsv(caller: Caller, id: string, locale: Locale): Promise<string> {
+  /**
+   * The error report of an import, a keyset page at a time in row order: row, column, problem code, and the problem in
+   * the reader's language. Checks the import is the caller's to see before the first row.
+   */
+  async *importErrors(caller: Caller, id: string, locale: Locale): AsyncGenerator<ExportRow> {
     await this.importStatus(caller, id);
-    const rows = await this.db.run(caller, async (trx) => {
-      const r = await sql<{ row: number; column: string | null; problem: string; detail: string | null }>`select row_number as row,
-          column_name as column, problem, detail from import_error where import_id = ${id} order by row_number, column_name`.execute(trx);
-      return r.rows;
-    });
-    const head = { en: ['row', 'column', 'code', 'problem'], 'zh-Hans': ['行号', '列', '代码', '问题'], 'zh-Hant': ['列號', '欄位', '代碼', '問題'] }[locale];
-    const lines = [head.map(csvCell).join(',')];
-    for (const r of rows) {
-      const words = PROBLEM_TEXT[r.problem as Problem]?.[locale] ?? r.problem;
-      lines.push([String(r.row), r.column ?? '', r.problem, r.detail ? `${words} (${r.detail})` : words].map(csvCell).join(','));
+    const head = ERROR_REPORT_HEADER[locale];
+    let after = 0;
+    for (;;) {
+      const page = await this.db.run(caller, (trx) => q.importErrorsPage(trx, id, after, this.pageSize));
+      for (const r of page) {
+        const words = PROBLEM_TEXT[r.problem as Problem]?.[locale] ?? r.problem;
+        yield { [head[0]]: r.row, [head[1]]: r.column ?? '', [head[2]]: r.problem, [head[3]]: r.detail ? `${words} (${r.detail})` : words };
+      }
+      const last = page.at(-1);
+      if (!last) break;
+      after = last.row;
     }
-    // A BOM, so that Excel on Chinese Windows opens the UTF-8 report without garbling it.
-    return `\ufeff${lines.join('\r\n')}\r\n`;
   }
 
   /** Asks a running import to stop at its next batch, without waiting. */
@@ -295,44 +304,60 @@ export class RegistryService {
   async completeness(caller: UserCaller, jurisdictionId: string) {
     if (!isUuid(jurisdictionId)) throw new AppError('JURISDICTION_NOT_FOUND', { field: 'jurisdiction' });
     return this.db.run(caller, async (trx) => {
-      const { rows } = await sql<{ id: string }>`select id::text as id from jurisdiction where id = ${jurisdictionId}`.execute(trx);
+      const { rows } = await sql<{ id: string; level: string; path: string }>`select id::text as id, level, path::text as path
+        from jurisdiction where id = ${jurisdictionId} and valid_to is null`.execute(trx);
       if (!rows[0]) throw new AppError('JURISDICTION_NOT_FOUND', { field: 'jurisdiction' });
-      return { items: await q.completeness(trx, jurisdictionId) };
+      return { items: await q.completeness(trx, rows[0]) };
     });
   }
 
-  async missing(caller: UserCaller, jurisdictionId: string, kind: q.MissingKind, limit: number) {
+  /** Every building centroid or component of the caller's scope, compactly: see `queries.mapPoints`. */
+  async mapPoints(caller: UserCaller, layer: 'buildings' | 'components'): Promise<string> {
+    const points = await this.db.run(caller, (trx) => q.mapPoints(trx, layer));
+    const head = { asOf: new Date().toISOString(), layer, categories: q.POINT_CATEGORIES[layer] };
+    return `${JSON.stringify(head).slice(0, -1)},"points":${points}}`;
+  }
+
+  /** A page of the completeness drill-down; `next` is the cursor of the following page, null at the end. */
+  async missing(caller: UserCaller, jurisdictionId: string, kind: q.MissingKind, limit: number, cursor?: string) {
     if (!isUuid(jurisdictionId)) throw new AppError('JURISDICTION_NOT_FOUND', { field: 'jurisdiction' });
-    return { items: await this.db.run(caller, (trx) => q.missingRecords(trx, jurisdictionId, kind, limit)) };
+    const after = cursor ? decodeMissingCursor(cursor) : null;
+    const rows = await this.db.run(caller, (trx) => q.missingRecords(trx, jurisdictionId, kind, limit + 1, after));
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.gridCode, last.id])).toString('base64url') : null;
+    return { items: items.map(({ gridCode: _c, ...item }) => item), next };
   }
 
   // -------------------------------------------------------------------------------------------------------------
   // Export: page by page within the caller's scope, masked unless revealed with a reason; one audit row per export.
 
-  async *exportRows(
-    caller: Caller,
-    kind: RegistryKind,
-    opts: { reveal?: { reason: string } } = {},
-  ): AsyncGenerator<Record<string, string | number | null>> {
+  async *exportRows(caller: Caller, kind: RegistryKind, opts: { reveal?: { reason: string } } = {}): AsyncGenerator<ExportRow> {
     let after: string | null = null;
     let count = 0;
-    for (;;) {
-      const page = await this.db.run(caller, (trx) => q.exportPage(trx, kind, after, 2000));
-      for (const r of page) {
-        count++;
-        yield this.exportRow(kind, r, opts.reveal !== undefined);
+    let complete = false;
+    try {
+      for (;;) {
+        const page = await this.db.run(caller, (trx) => q.exportPage(trx, kind, after, this.pageSize));
+        for (const r of page) {
+          count++;
+          yield this.exportRow(kind, r, opts.reveal !== undefined);
+        }
+        if (page.length < this.pageSize) break;
+        after = String(page.at(-1)?.id);
       }
-      if (page.length < 2000) break;
-      after = String(page.at(-1)?.id);
+      complete = true;
+    } finally {
+      // Also when the reader stops half-way (a client that hung up): what left the system is on record either way.
+      await this.db.run(caller, (trx) =>
+        recordAudit(trx, {
+          action: 'registry.export',
+          objectType: kind,
+          reason: opts.reveal?.reason ?? null,
+          details: { kind, rows: count, unmasked: opts.reveal !== undefined, complete },
+        }),
+      );
     }
-    await this.db.run(caller, (trx) =>
-      recordAudit(trx, {
-        action: 'registry.export',
-        objectType: kind,
-        reason: opts.reveal?.reason ?? null,
-        details: { kind, rows: count, unmasked: opts.reveal !== undefined },
-      }),
-    );
   }
 
   private exportRow(kind: RegistryKind, r: Record<string, unknown>, reveal: boolean): Record<string, string | number | null> {
@@ -353,6 +378,15 @@ export class RegistryService {
         gridId: v.gridId,
       };
     }
+    if (kind === 'organisations') {
+      const p = presentPersonal(
+        'organisation',
+        { contactPhone: { masked: r.contactPhoneMasked as string | null, enc: r.contactPhoneEnc as string | null } },
+        reveal ? { cipher: this.cipher } : null,
+      );
+      const { contactPhoneMasked: _m, contactPhoneEnc: _e, compounds, address, ...rest } = r;
+      return { ...(rest as ExportRow), contactPhone: p.contactPhone ?? null, compounds: compounds as string, address: address as string | null };
+    }
     if (kind === 'households') {
       const p = presentPersonal('household', { phone: { masked: r.phoneMasked as string | null, enc: r.phoneEnc as string | null } }, reveal ? { cipher: this.cipher } : null);
       const { phoneMasked: _m, phoneEnc: _e, ...rest } = r;
@@ -362,15 +396,20 @@ export class RegistryService {
   }
 }
 
-/**
- * A CSV cell. A leading =, +, - or @ (a formula to a spreadsheet) gets an apostrophe, so that text imported as text
- * stays text when the export is opened in Excel.
- */
-export function csvCell(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+const ERROR_REPORT_HEADER: Record<Locale, [string, string, string, string]> = {
+  en: ['row', 'column', 'code', 'problem'],
+  'zh-Hans': ['行号', '列', '代码', '问题'],
+  'zh-Hant': ['列號', '欄位', '代碼', '問題'],
+};
+
+function decodeMissingCursor(cursor: string): q.MissingAfter {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1])) return { gridCode: v[0], id: v[1] };
+  } catch {
+    // Reported below.
+  }
+  throw new AppError('VALIDATION_FAILED', { field: 'cursor', params: { detail: 'cursor is not one this list gave' } });
 }
 
 export type { ImportCounts };

@@ -191,7 +191,7 @@ export async function personsElsewhere(trx: Tx, indexes: string[]): Promise<Map<
 }
 
 /** Tables an import writes, children first: the order in which its rows are deleted when it is undone. */
-export const IMPORT_TABLES = ['residence', 'person', 'household', 'component', 'place', 'building'] as const;
+export const IMPORT_TABLES = ['residence', 'person', 'household', 'component', 'place', 'building', 'organisation'] as const;
 
 /**
  * Puts the data back as it was before an import: rows it updated are restored from the journal (which also gives
@@ -200,7 +200,8 @@ export const IMPORT_TABLES = ['residence', 'person', 'household', 'component', '
 export async function undoImport(trx: Tx, importId: string): Promise<void> {
   for (const table of IMPORT_TABLES) {
     const { rows } = await sql<{ c: string }>`select column_name as c from information_schema.columns
-      where table_schema = 'public' and table_name = ${table} and column_name <> 'id' order by ordinal_position`.execute(trx);
+      where table_schema = 'public' and table_name = ${table} and column_name <> 'id' and is_generated = 'NEVER'
+      order by ordinal_position`.execute(trx);
     const cols = rows.map((r) => quoteIdent(r.c)).join(', ');
     const from = rows.map((r) => `r.${quoteIdent(r.c)}`).join(', ');
     await sql`update ${sql.table(table)} t set (${sql.raw(cols)}) = (select ${sql.raw(from)}

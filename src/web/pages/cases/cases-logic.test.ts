@@ -64,12 +64,14 @@ describe('navigation by role', () => {
     expect(landingPath(new Set(['admin']))).toBe('/territory');
   });
   it('shows the desk form to clerks, the patrol form to grid workers, admin pages to admins', () => {
-    expect(visibleNavItems(new Set(['intake_clerk'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'deskIntake', 'territory', 'registryPersons']);
-    expect(visibleNavItems(new Set(['grid_worker'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'patrolReport', 'territory', 'registryPersons', 'registryImport']);
+    expect(visibleNavItems(new Set(['intake_clerk'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'deskIntake', 'territory', 'registryPersons', 'registryOrganisations']);
+    expect(visibleNavItems(new Set(['grid_worker'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'patrolReport', 'territory', 'registryPersons', 'registryOrganisations', 'registryImport']);
     expect(visibleNavItems(new Set(['admin'])).map((i) => i.key)).toEqual([
       'cases',
       'territory',
+      'commandCenter',
       'registryPersons',
+      'registryOrganisations',
       'registryImport',
       'adminCategories',
       'adminRoutingRules',
@@ -77,6 +79,9 @@ describe('navigation by role', () => {
     ]);
     // Departments hold no basic data (policy registry.read).
     expect(visibleNavItems(new Set(['department_staff'])).map((i) => i.key)).toEqual(['inbox', 'cases', 'territory']);
+    // The command center is for those who watch a territory (issue 5).
+    expect(visibleNavItems(new Set(['leader'])).map((i) => i.key)).toContain('commandCenter');
+    expect(visibleNavItems(new Set(['intake_clerk'])).map((i) => i.key)).not.toContain('commandCenter');
   });
 });
 

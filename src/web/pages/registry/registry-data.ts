@@ -1,7 +1,8 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiGet, apiPost, apiRequest, withQuery } from '../../api.ts';
+import type { Names, Page } from '../../types.ts';
 
-export const IMPORT_KINDS = ['persons', 'households', 'buildings', 'places', 'components'] as const;
+export const IMPORT_KINDS = ['persons', 'households', 'buildings', 'places', 'components', 'organisations'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export type ImportMode = 'update' | 'skip';
 export type ImportState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -157,13 +158,17 @@ export function useCompleteness(jurisdictionId: string | null, enabled: boolean)
   });
 }
 
+/** The drill-down of a completeness gap, a page at a time (`fetchNextPage` for more). */
 export function useMissing(jurisdictionId: string | null, kind: MissingKind) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['completeness', 'missing', jurisdictionId, kind],
-    queryFn: ({ signal }) =>
-      apiGet<{ items: MissingItem[] }>(withQuery('/api/completeness/missing', { jurisdiction: jurisdictionId, kind, limit: 100 }), signal).then(
-        (r) => r.items,
+    queryFn: ({ signal, pageParam }) =>
+      apiGet<Page<MissingItem>>(
+        withQuery('/api/completeness/missing', { jurisdiction: jurisdictionId, kind, limit: 100, cursor: pageParam }),
+        signal,
       ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
     enabled: jurisdictionId !== null,
   });
 }
@@ -179,4 +184,60 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(m / 60);
   const pad = (n: number) => String(n).padStart(2, '0');
   return h > 0 ? `${h}:${pad(m % 60)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+export const ORGANISATION_KINDS = ['partner_unit', 'property_company', 'social_organization', 'owners_committee'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export interface Organisation {
+  id: string;
+  kind: OrganisationKind | string;
+  name: string;
+  jurisdictionId: string;
+  jurisdictionCode: string;
+  jurisdictionName: Names;
+  contactName: string | null;
+  contactPhone: string | null;
+  compounds: string[];
+  address: string | null;
+  updatedAt: string;
+  masked: boolean;
+}
+
+export interface OrganisationInput {
+  kind: OrganisationKind;
+  name: string;
+  jurisdictionId: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  compounds: string[];
+  address: string | null;
+}
+
+export function useOrganisations(q: string, kind: OrganisationKind | null) {
+  return useInfiniteQuery({
+    queryKey: ['organisations', q, kind],
+    queryFn: ({ signal, pageParam }) =>
+      apiGet<Page<Organisation>>(withQuery('/api/organisations', { q: q || null, kind, limit: 50, cursor: pageParam }), signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+  });
+}
+
+export function useSaveOrganisation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string | null; body: Partial<OrganisationInput> }) =>
+      input.id
+        ? apiRequest<Organisation>(`/api/organisations/${encodeURIComponent(input.id)}`, { method: 'PATCH', body: input.body })
+        : apiPost<Organisation>('/api/organisations', input.body),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['organisations'] }),
+  });
+}
+
+export function useRevealOrganisation() {
+  return useMutation({
+    mutationFn: (input: { id: string; reason: string }) =>
+      apiPost<Organisation>(`/api/organisations/${encodeURIComponent(input.id)}/reveal`, { reason: input.reason }),
+  });
 }

@@ -132,6 +132,7 @@ function MissingList({ jurisdictionId, name }: { jurisdictionId: string; name: s
   const ids = useId();
   const [kind, setKind] = useState<MissingKind>('buildings_without_households');
   const missing = useMissing(jurisdictionId, kind);
+  const items = missing.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="gl-missing" data-testid="completeness-missing">
       <h3 id={`${ids}-title`} className="gl-subtitle">
@@ -150,17 +151,29 @@ function MissingList({ jurisdictionId, name }: { jurisdictionId: string; name: s
       {missing.isError ? <Alert type="error" showIcon title={errorText(t, missing.error)} /> : null}
       {missing.isLoading ? (
         <Spin />
-      ) : (missing.data ?? []).length === 0 ? (
+      ) : items.length === 0 ? (
         <p className="gl-muted">{t('registry.completeness.missingNone')}</p>
       ) : (
-        <ul className="gl-missing-list" aria-labelledby={`${ids}-title`}>
-          {(missing.data ?? []).map((m) => (
-            <li key={m.id}>
-              {m.label}
-              {m.missing.length > 0 ? ` · ${t('registry.completeness.missingFields')}: ${m.missing.join(t('form.listSeparator'))}` : ''}
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="gl-missing-list" aria-labelledby={`${ids}-title`} data-testid="completeness-missing-list">
+            {items.map((m) => (
+              <li key={m.id}>
+                {m.label}
+                {m.missing.length > 0
+                  ? ` · ${t('registry.completeness.missingFields')}: ${m.missing.map((f) => t(`registry.completeness.field.${f}`, { defaultValue: f })).join(t('form.listSeparator'))}`
+                  : ''}
+              </li>
+            ))}
+          </ul>
+          <p className="gl-muted" role="status">
+            {t('registry.completeness.missingShown', { count: items.length })}
+          </p>
+          {missing.hasNextPage ? (
+            <Button onClick={() => void missing.fetchNextPage()} loading={missing.isFetchingNextPage} data-testid="completeness-missing-more">
+              {t('registry.completeness.missingMore')}
+            </Button>
+          ) : null}
+        </>
       )}
     </div>
   );

@@ -9,10 +9,10 @@ import {
   type StyleSpecification,
 } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
-import { apiGet, withQuery } from '../../api.ts';
 import { useTranslation } from 'react-i18next';
 import { isLevel, LEVELS, type TerritoryCollection } from '../../types.ts';
 import { type Bbox, collectionBbox, deepest, featureBbox, LEVEL_RANK, LEVEL_STYLE, SELECTED_COLOR } from './geo.ts';
+import { FOOTPRINT_ZOOM, type MapDetail, useMapDetail } from './map-detail.ts';
 
 const SOURCE = 'territory';
 const FILL = 'territory-fill';
@@ -61,18 +61,8 @@ interface TerritoryMapProps {
   onSelect: (id: string) => void;
   /** Colours by jurisdiction id (the completeness layer); null: coloured by level. */
   choropleth?: ReadonlyMap<string, string> | null;
-  /** Draw buildings and components from zoom 15 on (roles that may read basic data). */
+  /** Draw buildings and components (roles that may read basic data): clustered points, footprints at street zoom. */
   showDetail?: boolean;
-}
-
-/** From this zoom on the map asks for the buildings and components in view. */
-const DETAIL_ZOOM = 15;
-const DETAIL_LIMIT = 3000;
-
-interface DetailCollection {
-  type: 'FeatureCollection';
-  truncated: boolean;
-  features: Array<{ type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }>;
 }
 
 export function TerritoryMap({
@@ -95,7 +85,7 @@ export function TerritoryMap({
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
   const [renderedCount, setRenderedCount] = useState<number | null>(null);
-  const [detail, setDetail] = useState<{ buildings: number; components: number; truncated: boolean } | null>(null);
+  const detail = useMapDetail(mapRef, loaded, showDetail);
 
   // Create the map once; data, selection and labels are applied by the effects below.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map lives as long as the component; t and onSelect are read at creation or through refs
@@ -212,57 +202,6 @@ export function TerritoryMap({
     });
   }, [collection, loaded]);
 
-  // Buildings and components in view, from zoom 15 on, limited by the server (its `truncated` flag is shown).
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !loaded || !showDetail) return;
-    const empty: DetailCollection = { type: 'FeatureCollection', truncated: false, features: [] };
-    if (!map.getSource('buildings')) {
-      map.addSource('buildings', { type: 'geojson', data: empty });
-      map.addSource('components', { type: 'geojson', data: empty });
-      map.addLayer({ id: 'buildings-fill', type: 'fill', source: 'buildings', minzoom: DETAIL_ZOOM, paint: { 'fill-color': '#475569', 'fill-opacity': 0.45 } });
-      map.addLayer({ id: 'buildings-line', type: 'line', source: 'buildings', minzoom: DETAIL_ZOOM, paint: { 'line-color': '#1e293b', 'line-width': 1 } });
-      map.addLayer({
-        id: 'components-circle',
-        type: 'circle',
-        source: 'components',
-        minzoom: DETAIL_ZOOM,
-        paint: { 'circle-radius': 4, 'circle-color': '#7c3aed', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 },
-      });
-    }
-    let controller: AbortController | null = null;
-    const refresh = async () => {
-      controller?.abort();
-      controller = null;
-      if (map.getZoom() < DETAIL_ZOOM) {
-        setDetail(null);
-        return;
-      }
-      const own = new AbortController();
-      controller = own;
-      const b = map.getBounds();
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => n.toFixed(6)).join(',');
-      try {
-        const [buildings, components] = await Promise.all([
-          apiGet<DetailCollection>(withQuery('/api/map/buildings', { bbox, limit: DETAIL_LIMIT }), own.signal),
-          apiGet<DetailCollection>(withQuery('/api/map/components', { bbox, limit: DETAIL_LIMIT }), own.signal),
-        ]);
-        if (own.signal.aborted || mapRef.current !== map) return;
-        map.getSource<GeoJSONSource>('buildings')?.setData(buildings);
-        map.getSource<GeoJSONSource>('components')?.setData(components);
-        setDetail({ buildings: buildings.features.length, components: components.features.length, truncated: buildings.truncated || components.truncated });
-      } catch {
-        if (!own.signal.aborted) setDetail(null);
-      }
-    };
-    map.on('moveend', refresh);
-    void refresh();
-    return () => {
-      map.off('moveend', refresh);
-      controller?.abort();
-    };
-  }, [loaded, showDetail]);
-
   // The completeness layer recolours the fills of the nodes it has figures for and fades the others.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-applied when the data source is rebuilt
   useEffect(() => {
@@ -328,14 +267,24 @@ export function TerritoryMap({
           role="status"
           data-testid="map-detail"
           data-truncated={detail?.truncated ? 'true' : 'false'}
-          data-buildings={detail?.buildings ?? undefined}
+          data-components={detail?.components ?? undefined}
+          data-building-points={detail?.buildingPoints ?? undefined}
+          data-footprints={detail?.footprints ?? undefined}
         >
-          {detail
-            ? `${t('registry.mapLayer.shown', { buildings: detail.buildings, components: detail.components })}${detail.truncated ? ` ${t('registry.mapLayer.truncated')}` : ''}`
-            : t('registry.mapLayer.zoomIn')}
+          {detailText(t, detail)}
         </p>
       ) : null}
       {failed ? <p className="gl-map-failed">{t('territory.mapUnavailable')}</p> : null}
     </section>
   );
+}
+
+function detailText(t: ReturnType<typeof useTranslation>['t'], detail: MapDetail | null): string {
+  if (!detail || detail.components === null || detail.buildingPoints === null) {
+    return detail?.failed ? t('registry.mapLayer.failed') : t('registry.mapLayer.zoomIn');
+  }
+  const loaded = t('registry.mapLayer.loaded', { buildings: detail.buildingPoints, components: detail.components });
+  if (detail.footprints === null) return `${loaded} ${t('registry.mapLayer.outlinesHint', { zoom: FOOTPRINT_ZOOM })}`;
+  const outlines = t('registry.mapLayer.outlines', { count: detail.footprints });
+  return `${loaded} ${outlines}${detail.truncated ? ` ${t('registry.mapLayer.truncated')}` : ''}`;
 }

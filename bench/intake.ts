@@ -1,0 +1,255 @@
+/**
+ * `intake`: the whole public report path over HTTP — validation, locate, routing, deadline, insert, timeline, audit,
+ * notification — on a real server process (`gridloop start` on PostgreSQL), driven by autocannon: the peak of
+ * sustained reports per second, then p50/p99 latency at 70% of that peak, and the server's memory (RSS) meanwhile.
+ * Baseline in the same run: the same number of connections inserting, with no application in between, the rows one
+ * report leaves (its case, timeline, clocks and audit rows, copied from a report the server just took) in one
+ * transaction each.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type pg from 'pg';
+import { type BenchMain, numberOption, row } from './lib/context.ts';
+import { prepare } from './lib/dataset.ts';
+import { type BenchDb, BENCH_SECRETS, serverVersions } from './lib/db.ts';
+import { BENCH_DIR, REPO_DIR } from './lib/paths.ts';
+import type { Measure, Row } from './lib/report.ts';
+import { latency, median, now, round } from './lib/stats.ts';
+
+const RATIO_TARGET = 0.5;
+const P99_TARGET_MS = 50;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function startServer(url: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(REPO_DIR, 'bin', 'gridloop.js'), 'start'], {
+    cwd: REPO_DIR,
+    env: {
+      ...process.env,
+      ...BENCH_SECRETS,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GRIDLOOP_DEMO: '0',
+      GRIDLOOP_DATA_DIR: join(BENCH_DIR, '.data', 'intake'),
+      GRIDLOOP_REPORT_RATE_PER_MIN: '1000000',
+      GRIDLOOP_LOGIN_RATE_PER_MIN: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-2000);
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${err}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (r.status === 200) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not become healthy in 2 minutes: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface Fire {
+  rate: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  rss: number;
+}
+
+async function fire(port: number, bodies: string[], seconds: number, connections: number, overallRate?: number): Promise<Fire> {
+  let i = 0;
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/reports',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length], headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
+      },
+    ],
+  });
+  return { rate: r['2xx'] / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, rss: 0 };
+}
+
+/** INSERT … SELECT statements that copy one case's rows (case, timeline, clocks, audit) under a new case id ($1). */
+async function copyStatements(b: BenchDb): Promise<string[]> {
+  const cols = async (t: string) =>
+    (
+      await b.admin.query<{ c: string }>(
+        `select column_name as c from information_schema.columns where table_schema = 'public' and table_name = $1
+         and is_generated = 'NEVER' and identity_generation is null order by ordinal_position`,
+        [t],
+      )
+    ).rows.map((r) => r.c);
+  const make = (t: string, list: string[], over: Record<string, string>, where: string) =>
+    // Every statement names $1–$3, so that one parameter list serves them all.
+    `insert into ${t} (${list.join(', ')}) select ${list.map((c) => over[c] ?? `x.${c}`).join(', ')} from ${t} x where ${where} and $2::text is not null`;
+  return [
+    make('cases', await cols('cases'), { id: '$1::uuid', number: '$2', tracking_hash: "md5($1::text) || md5($2)", client_key: 'null', reported_at: 'now()', updated_at: 'now()' }, 'x.id = $3::uuid'),
+    make('case_event', await cols('case_event'), { id: 'gen_random_uuid()', case_id: '$1::uuid', at: 'now()' }, 'x.case_id = $3::uuid'),
+    make('case_clock', await cols('case_clock'), { id: 'gen_random_uuid()', case_id: '$1::uuid' }, 'x.case_id = $3::uuid'),
+    make('audit_log', await cols('audit_log'), { object_id: '$1::text', at: 'clock_timestamp()', chain_seq: 'null', prev_hash: 'null', hash: 'null' }, "x.object_id = $3::text"),
+  ];
+}
+
+async function baseline(b: BenchDb, template: string, seconds: number, connections: number): Promise<{ rate: number; times: number[] }> {
+  const stmts = await copyStatements(b);
+  const clients: pg.PoolClient[] = [];
+  const pool = new (await import('pg')).default.Pool({ connectionString: b.url, max: connections });
+  try {
+    for (let i = 0; i < connections; i++) clients.push(await pool.connect());
+    const times: number[] = [];
+    let done = 0;
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(
+      clients.map(async (c, w) => {
+        let n = 0;
+        while (Date.now() < end) {
+          const t0 = now();
+          const id = randomUUID();
+          await c.query('begin');
+          for (const s of stmts) await c.query(s, [id, `BENCH-${w}-${n++}-${id.slice(0, 8)}`, template]);
+          await c.query('commit');
+          times.push(now() - t0);
+          done++;
+        }
+      }),
+    );
+    return { rate: done / seconds, times };
+  } finally {
+    for (const c of clients) c.release();
+    await pool.end();
+  }
+}
+
+export const main: BenchMain = async (ctx) => {
+  const seconds = numberOption(ctx, 'seconds', ctx.quick ? 5 : 30);
+  const reps = numberOption(ctx, 'reps', ctx.quick ? 1 : 3);
+  const connections = numberOption(ctx, 'connections', 10);
+  const d = await prepare(ctx, { cases: true }, { db: ctx.quick ? 'gridloop_bench_intake_quick' : 'gridloop_bench_intake', cases: ctx.quick ? 5000 : 200_000 });
+  const { b } = d;
+  try {
+    // Bodies: points inside the grids, categories that need no extra answers, a phone; as a resident's app sends.
+    const { rows: pts } = await b.admin.query<{ x: number; y: number }>(
+      `select st_x(p.geom) as x, st_y(p.geom) as y from jurisdiction j cross join lateral st_dump(st_generatepoints(j.geom, 3, 42)) p
+       where j.level = 'grid' and j.valid_to is null`,
+    );
+    const { rows: cats } = await b.admin.query<{ code: string; definition: { attributes?: Array<{ required?: boolean }> } | null }>(
+      `select code, definition from category where active and code ~ '^[CE][0-9]{4}$'`,
+    );
+    const codes = cats.filter((c) => !(c.definition?.attributes ?? []).some((a) => a.required)).map((c) => c.code);
+    const bodies = pts.map((p, i) =>
+      JSON.stringify({
+        categoryCode: codes[i % codes.length],
+        lat: Number(p.y),
+        lng: Number(p.x),
+        coordSys: 'wgs84',
+        description: `路边有问题需要处理 ${i}`,
+        reporterPhone: `139${String(10_000_000 + i).slice(-8)}`,
+      }),
+    );
+    const port = await freePort();
+    ctx.log(`starting gridloop on port ${port} against ${b.name} (${(d.cases?.cases ?? 0).toLocaleString('en-US')} cases)`);
+    const server = await startServer(b.url, port);
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(rssMb(server.pid!)), 500);
+    const peaks: Fire[] = [];
+    const steady: Fire[] = [];
+    try {
+      ctx.log('warming up');
+      await fire(port, bodies, Math.min(5, seconds), connections);
+      for (let r = 0; r < reps; r++) {
+        ctx.log(`run ${r + 1}/${reps}: peak for ${seconds} s with ${connections} connections`);
+        peaks.push(await fire(port, bodies, seconds, connections));
+      }
+      const peak = median(peaks.map((p) => p.rate));
+      for (let r = 0; r < reps; r++) {
+        ctx.log(`run ${r + 1}/${reps}: ${Math.round(0.7 * peak)} reports/s (70% of peak) for ${seconds} s`);
+        steady.push(await fire(port, bodies, seconds, connections, Math.max(1, Math.round(0.7 * peak))));
+      }
+    } finally {
+      clearInterval(sampler);
+      server.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    const { rows: tpl } = await b.admin.query<{ id: string }>(`select id::text as id from cases where channel = 'resident' order by reported_at desc limit 1`);
+    ctx.log(`baseline: ${connections} connections copying one report's rows per transaction`);
+    const bases: number[] = [];
+    const baseTimes: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const x = await baseline(b, tpl[0]!.id, seconds, connections);
+      bases.push(x.rate);
+      baseTimes.push(...x.times);
+    }
+    const peakM: Measure = { median: round(median(peaks.map((p) => p.rate))), p99: round(median(peaks.map((p) => p.p99))), unit: 'reports/s', n: reps };
+    const baseM: Measure = { median: round(median(bases)), p99: round(latency(baseTimes).p99), unit: 'reports/s', n: reps };
+    const steadyM: Measure = {
+      median: round(median(steady.map((s) => s.p50))),
+      p99: round(median(steady.map((s) => s.p99))),
+      unit: 'ms',
+      n: reps,
+    };
+    const rows: Row[] = [
+      row('intake peak (HTTP, whole path) vs raw inserts', peakM, baseM, { text: `≥ ${RATIO_TARGET} × raw`, met: (_m, ratio) => (ratio ?? 0) >= RATIO_TARGET },
+        `p50 at peak ${round(median(peaks.map((p) => p.p50)))} ms; non-2xx ${peaks.reduce((s, p) => s + p.non2xx, 0)}, errors ${peaks.reduce((s, p) => s + p.errors, 0)}`),
+      row('latency at 70% of peak', steadyM, null, { text: `p99 < ${P99_TARGET_MS} ms`, met: (m) => (m.p99 ?? Infinity) < P99_TARGET_MS },
+        `achieved ${round(median(steady.map((s) => s.rate)))} reports/s; non-2xx ${steady.reduce((s, p) => s + p.non2xx, 0)}`),
+      row('server RSS under load (max)', { median: round(Math.max(0, ...rss)), unit: 'MB' }, null, undefined, `median ${round(median(rss))} MB over ${rss.length} samples`),
+    ];
+    return {
+      machinePg: await serverVersions(b),
+      db: `PostgreSQL (${b.name}), server: gridloop start`,
+      volume: { cases: d.cases?.cases ?? 0, grids: d.volume.grids, connections, seconds, reps },
+      result: peakM,
+      baseline: baseM,
+      ratio: rows[0]!.ratio,
+      target: `intake ≥ ${RATIO_TARGET} × raw inserts; p99 < ${P99_TARGET_MS} ms at 70% of peak`,
+      met: rows[0]!.met === true && rows[1]!.met === true,
+      rows,
+      notes: [
+        'autocannon drives the server from this process; server, driver and database share the machine\'s cores.',
+        'The baseline copies, per transaction, the rows one report left (case, case_event, case_clock, audit_log) as the superuser: no HTTP, validation, locate, routing, idempotency or notification.',
+      ],
+    };
+  } finally {
+    await b.close();
+  }
+};

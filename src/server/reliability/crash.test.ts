@@ -1,0 +1,119 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_SECRETS } from '../../testing/fixtures.ts';
+import { storageRoot } from '../backup/files.ts';
+import { sweepOrphanFiles } from '../backup/orphans.ts';
+import { auditKey, sealAll, verifyAudit } from '../modules/audit/service.ts';
+import { runPostgresCrash } from './crash.ts';
+import { checkIntegrity, freePort, gridPoint, queryFor, ReportLoad, runCli, serverEnv, sleep, startServer } from './harness.ts';
+import { backend, openPglite, openScratch, type Scratch, scratchPostgres, seededDatabase, seededDataDir, tempDir } from './scratch.ts';
+
+const KEY = Buffer.from(TEST_SECRETS.GRIDLOOP_DATA_KEY, 'utf8');
+const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+describe.runIf(backend === 'postgres')('a server killed with SIGKILL under load (PostgreSQL)', () => {
+  let scratch: Scratch | null = null;
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it('keeps every acknowledged report exactly once and leaves nothing half-written', async () => {
+    scratch = await scratchPostgres('crash');
+    await (await seededDatabase(() => openScratch(scratch!))).close();
+    const dataDir = tempDir('crash');
+    const out = await runPostgresCrash({ databaseUrl: scratch.url, dataDir, clients: 6, kills: 3, between: [500, 2500] });
+    expect(out.kills).toBe(3);
+    expect(out.load.refusals).toEqual([]);
+    // The kills hit requests in flight: clients saw refused connections or lost answers, and retried.
+    expect(total(out.load.retries)).toBeGreaterThan(0);
+    expect(out.load.acks.length).toBeGreaterThan(10);
+    expect(out.load.acks.some((a) => a.photo)).toBe(true);
+    expect(out.integrity.problems).toEqual([]);
+    expect(out.orphans.swept).toBe(out.orphans.found);
+    expect(out.integrity.orphanFiles).toEqual([]);
+    expect(out.integrity.cases).toBeGreaterThanOrEqual(out.load.acks.length);
+    console.log(
+      `crash: ${out.kills} kills, ${out.load.acks.length} reports acknowledged, retries ${JSON.stringify(out.load.retries)}, ` +
+        `${out.orphans.found} orphaned photos swept`,
+    );
+    expect(out.tracked.wrong).toEqual([]);
+    expect(out.audit.ok, out.audit.problem ?? '').toBe(true);
+  }, 300_000);
+});
+
+describe.runIf(backend === 'pglite')('a server killed with SIGKILL (embedded database)', () => {
+  it('restarts cleanly with every acknowledged report once; the lock file keeps a second process out', async () => {
+    const dataDir = tempDir('crash-pglite');
+    await seededDataDir(dataDir);
+    const pre = await openPglite(dataDir);
+    const point = await gridPoint((await queryFor(pre)).query);
+    await pre.close();
+    const lock = join(dataDir, 'gridloop.lock');
+    const env = serverEnv({ GRIDLOOP_DATA_DIR: dataDir, PORT: String(await freePort()) });
+    let server = await startServer(env);
+
+    // A second server, and any command that opens the database, is refused while the first holds it.
+    const second = startServer({ ...env, PORT: String(await freePort()) });
+    await expect(second).rejects.toThrow(new RegExp(`in use by Gridloop process ${server.child.pid}`));
+    const cli = await runCli(['backup', '--out', join(dataDir, 'refused.tar.gz')], env);
+    expect(cli.code).toBe(1);
+    expect(cli.output).toMatch(/in use by Gridloop process \d+\. Stop that process first/);
+
+    const load = new ReportLoad(() => server.url, point, { clients: 3, photoEvery: 3, tag: 'crash-pglite' });
+    load.start();
+    for (let k = 0; k < 2; k++) {
+      const from = load.acknowledged;
+      while (load.acknowledged < from + 3) await sleep(50);
+      await server.kill('SIGKILL');
+      // The dead process's lock stays behind; the next start sees its owner is gone and takes it over.
+      expect(existsSync(lock)).toBe(true);
+      server = await startServer(env);
+    }
+    const from = load.acknowledged;
+    while (load.acknowledged < from + 3) await sleep(50);
+    const result = await load.stop(60_000);
+    expect(result.refusals).toEqual([]);
+    expect(total(result.retries)).toBeGreaterThan(0);
+    for (const a of result.acks.slice(-10)) {
+      const res = await fetch(`${server.url}/api/reports/${a.trackingCode}`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { number: string }).number).toBe(a.caseNumber);
+    }
+    await server.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+
+    const db = await openPglite(dataDir);
+    try {
+      const found = (await checkIntegrity((await queryFor(db)).query, result, storageRoot(dataDir))).orphanFiles;
+      expect((await sweepOrphanFiles(db, storageRoot(dataDir), { olderThanMs: 0 })).deleted.sort()).toEqual(found.sort());
+      const integrity = await checkIntegrity((await queryFor(db)).query, result, storageRoot(dataDir));
+      expect(integrity.problems).toEqual([]);
+      expect(integrity.orphanFiles).toEqual([]);
+      await sealAll(db, auditKey(KEY));
+      const audit = await verifyAudit(db, auditKey(KEY));
+      expect(audit.ok, audit.problem ?? '').toBe(true);
+    } finally {
+      await db.close();
+    }
+
+    // The documented way back from a damaged embedded database: restore the last backup into a fresh directory.
+    const archive = join(dataDir, 'last.tar.gz');
+    const backup = await runCli(['backup', '--out', archive], env);
+    expect(backup.code, backup.output).toBe(0);
+    const restored = await runCli(['restore', archive], { ...env, GRIDLOOP_DATA_DIR: tempDir('crash-restored') });
+    expect(restored.code, restored.output).toBe(0);
+    expect(restored.output).toMatch(/all matching the manifest/);
+    expect(restored.output).toMatch(/audit chain intact/);
+  }, 600_000);
+
+  it('refuses a damaged data directory, saying how to recover, and leaves no lock behind', async () => {
+    const dataDir = tempDir('damaged');
+    await (await openPglite(dataDir)).close();
+    writeFileSync(join(dataDir, 'pgdata', 'global', 'pg_control'), Buffer.alloc(512, 7));
+    const started = startServer(serverEnv({ GRIDLOOP_DATA_DIR: dataDir, PORT: String(await freePort()) }));
+    await expect(started).rejects.toThrow(/could not be opened .*move .*pgdata aside and restore the latest backup with `gridloop restore FILE`/s);
+    expect(existsSync(join(dataDir, 'gridloop.lock'))).toBe(false);
+  }, 300_000);
+});
