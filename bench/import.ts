@@ -152,7 +152,7 @@ function runImport(url: string, file: string, errors: string): Promise<{ seconds
 
 export const main: BenchMain = async (ctx) => {
   const n = numberOption(ctx, 'rows', ctx.quick ? 10_000 : 1_000_000);
-  const reps = numberOption(ctx, 'reps', ctx.quick ? 1 : 3);
+  const reps = numberOption(ctx, 'reps', 1);
   const d = await prepare(ctx, {}, { db: ctx.quick ? 'gridloop_bench_import_quick' : 'gridloop_bench_import' });
   const { b } = d;
   try {

@@ -6,6 +6,7 @@ import iconv from 'iconv-lite';
 import type { Page } from 'playwright-core';
 import { assert, axeCheck, DESK, equal, login, newPage, PHONE, SCREENSHOTS, type SpecContext } from './harness.ts';
 import { msg } from './loop-helpers.ts';
+import { drillDownChecks, enableMapHook, mapChecks, organisationChecks, phoneCompletenessChecks } from './registry-more.ts';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
 
@@ -45,11 +46,14 @@ function personsCsv(addresses: string[]): Csv {
   return { buffer: iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk'), clearId: zhang };
 }
 
+let firstBuilding: { lng: number; lat: number } | null = null;
+
 async function buildingAddresses(page: Page): Promise<string[]> {
   const res = await page.request.get(`/api/buildings?q=${encodeURIComponent('社区1区1号楼')}&limit=2`);
   assert(res.ok(), `GET /api/buildings: HTTP ${res.status()}`);
-  const body = (await res.json()) as { items: Array<{ address: string }> };
+  const body = (await res.json()) as { items: Array<{ address: string; lng: number; lat: number }> };
   assert(body.items.length > 0, 'no demo building found');
+  firstBuilding = body.items[0] ?? null;
   return body.items.map((i) => i.address);
 }
 
@@ -61,6 +65,7 @@ async function searchPerson(page: Page, q: string) {
 
 export async function registrySpec({ browser, baseUrl, checks, password }: SpecContext): Promise<void> {
   const desk = await newPage(browser, baseUrl, DESK);
+  await enableMapHook(desk.page);
   const phone = await newPage(browser, baseUrl, PHONE, true);
   let csv: Csv | null = null;
   try {
@@ -152,18 +157,12 @@ export async function registrySpec({ browser, baseUrl, checks, password }: SpecC
       assert(desk.watch.errors.length === 0, desk.watch.errors.join('\n'));
     });
 
-    await checks.check('territory: from zoom 15 on, the map asks for the buildings and components in view', async () => {
-      await desk.page.goto('/territory');
-      await desk.page.getByTestId('map-detail').waitFor();
-      await desk.page.locator('canvas.maplibregl-canvas').focus();
-      for (let i = 0; i < 6; i++) {
-        await desk.page.keyboard.press('Equal');
-        await desk.page.waitForTimeout(400);
-      }
-      await desk.page.waitForSelector('[data-testid="map-detail"][data-buildings]', { timeout: 30_000 });
-      const n = Number(await desk.page.getByTestId('map-detail').getAttribute('data-buildings'));
-      assert(Number.isFinite(n), 'no building count');
-      console.log(`        ${n} buildings in view`);
+    await drillDownChecks(checks, desk.page);
+    assert(firstBuilding, 'no demo building');
+    await mapChecks(checks, desk.page, firstBuilding);
+    await organisationChecks(checks, desk.page, String(Date.now() % 100_000));
+    await checks.check('no console errors on the map and the organisations page', () => {
+      assert(desk.watch.errors.length === 0, desk.watch.errors.join('\n'));
     });
 
     await checks.check('phone: the import page renders', async () => {
@@ -179,6 +178,7 @@ export async function registrySpec({ browser, baseUrl, checks, password }: SpecC
     });
     await axeCheck(checks, phone.page, 'registry persons at 390×844');
     await shot(phone.page, 'registry-persons-phone.png');
+    await phoneCompletenessChecks(checks, phone.page);
     await checks.check('no console errors on the registry pages at phone width', () => {
       assert(phone.watch.errors.length === 0, phone.watch.errors.join('\n'));
     });

@@ -16,7 +16,7 @@ const { values } = parseArgs({
 });
 const [min, max] = values.between.split('-').map(Number);
 const { runPostgresCrash } = await import('../src/server/reliability/crash.ts');
-const { scratchPostgres, seededDatabase, openScratch, tempDir } = await import('../src/server/reliability/scratch.ts');
+const { scratchPostgres, seededDatabase, openScratch, tempDir, removeTempDirs } = await import('../src/server/reliability/scratch.ts');
 
 if (!process.env.TEST_DATABASE_URL) {
   console.error('crash-test: set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
@@ -52,5 +52,6 @@ try {
   console.log(failed ? 'crash test FAILED' : 'crash test passed');
 } finally {
   await scratch.drop();
+  removeTempDirs();
 }
 process.exit(failed ? 1 : 0);

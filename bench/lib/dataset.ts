@@ -67,8 +67,20 @@ export async function prepare(
   const volume = { ...volumeFor(ctx), ...sizes };
   const b = await openBench(dbName ?? databaseFor(ctx), { fresh: ctx.fresh });
   try {
+    // The frozen schema first, recorded once (snapshot.ts), then the latest: if a draft migration changed since this
+    // database applied it, it goes back to the frozen schema and forward again (rebase.ts) with the rows it holds.
+    // Loading happens at the latest schema, so that no migration has to rewrite ten million rows afterwards.
     await migrateFrozen(b);
     await captureSnapshot(b);
+    const { rebaseIfDraftsChanged } = (await import('./rebase.ts')) as typeof import('./rebase.ts');
+    await rebaseIfDraftsChanged(b, ctx.log);
+    const t0 = Date.now();
+    const migrated = await migrateLatest(b, (m) => ctx.log(`  ${m}`));
+    const byMigration = migrated.rebuiltRollup ? { seconds: (Date.now() - t0) / 1000 } : null;
+    if (migrated.applied.length > 0) {
+      ctx.log(`  migrated ${b.name}: ${migrated.applied.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(0)} s; vacuuming what they rewrote`);
+      await b.admin.query('vacuum (analyze) person, residence, cases, case_clock');
+    }
     const citySpec = { grids: volume.grids, seed: volume.seed };
     const city = await stageRecord(b, 'city');
     if (!sameSpec(city?.spec, citySpec)) {
@@ -99,6 +111,7 @@ export async function prepare(
       }
     }
     let cases: CasesStats | null = null;
+    let casesLoaded = false;
     if (needs.cases) {
       const spec = { cases: volume.cases, seed: volume.seed };
       const rec = await stageRecord(b, 'cases');
@@ -107,25 +120,14 @@ export async function prepare(
         ctx.log(`loading ${volume.cases.toLocaleString('en-US')} cases into ${b.name} (reused by later runs)`);
         const t0 = Date.now();
         cases = await loadCases(b, spec, ctx.step, ctx.log);
+        casesLoaded = true;
         ctx.endStep();
         const seconds = (Date.now() - t0) / 1000;
         await recordStage(b, 'cases', spec, cases, seconds);
         ctx.log(`  ${cases.cases.toLocaleString('en-US')} cases in ${seconds.toFixed(0)} s`);
       }
     }
-    ctx.log(`migrating ${b.name} to the latest schema`);
-    // Drafts of later migrations may have changed since this database applied them: take it back to the frozen
-    // schema first (loaded at run time, so that a long load picks up the rebase code as it is when it gets here).
-    const { rebaseIfDraftsChanged } = (await import('./rebase.ts')) as typeof import('./rebase.ts');
-    await rebaseIfDraftsChanged(b, ctx.log);
-    const t0 = Date.now();
-    const migrated = await migrateLatest(b, (m) => ctx.log(`  ${m}`));
-    const byMigration = migrated.rebuiltRollup ? { seconds: (Date.now() - t0) / 1000 } : null;
-    if (migrated.applied.length > 0) {
-      ctx.log(`  ${migrated.applied.join(', ')} took ${((Date.now() - t0) / 1000).toFixed(0)} s; vacuuming what they rewrote`);
-      await b.admin.query('vacuum (analyze) person, residence, cases, case_clock');
-    }
-    const rollup = needs.cases ? await rebuildRollup(b, cases, ctx, byMigration) : { state: 'not needed' as const };
+    const rollup = needs.cases ? await rebuildRollup(b, cases, ctx, casesLoaded ? null : byMigration) : { state: 'not needed' as const };
     return { b, volume, people, cases, rollup, bytes: await databaseSize(b), asOf: cases?.asOf ?? null };
   } catch (err) {
     await b.close();

@@ -1,9 +1,10 @@
 /**
- * Migrating the bench database. Loading ten million persons takes a long while, and migrations past the frozen ones
- * may still change while they are being written; a database migrated with a draft would then refuse the final file
- * (checksum). So the data are loaded at the frozen schema (FROZEN_VERSION, applied exactly as `migrate` applies it and
- * recorded with the same checksums), and every benchmark run then brings the database to the latest migration with the
- * real `migrate` before it measures.
+ * Migrating the bench database. Migrations past the frozen ones may still change while they are being written, and a
+ * database that applied a draft refuses the final file (checksum); reloading ten million persons is no answer. So the
+ * bench applies the frozen schema (FROZEN_VERSION, exactly as `migrate` applies it and with the same checksums), records
+ * its catalog (snapshot.ts), and then brings the database to the latest migration with the real `migrate`; when a draft
+ * changes later, rebase.ts takes the database back to the recorded frozen schema and forward again. Data are loaded
+ * at the latest schema, so no migration has to rewrite millions of rows afterwards.
  */
 import { migrate, MigrationError, migrationFiles } from '../../src/db/migrate.ts';
 import { quoteIdent } from '../../src/db/database.ts';

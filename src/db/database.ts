@@ -134,7 +134,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     throw new Error(
       `The embedded database in ${pgdata} could not be opened (${(err as Error).message}). A crash of the machine can ` +
         `damage it (the embedded database does not fsync). To recover, move ${pgdata} aside and restore the latest ` +
-        'backup with `gridloop restore FILE` (see "Operations" in the README).',
+        'backup with `gridloop restore FILE --force` (see "Operations" in the README).',
     );
   }
 }

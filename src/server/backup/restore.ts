@@ -12,10 +12,10 @@ import { APPLICATION_NAME, quoteIdent } from '../../db/database.ts';
 import { auditKey, recordAudit, sealAll, type VerifyResult, verifyAudit } from '../modules/audit/service.ts';
 import { assertValidStorageKey, LocalFileStorage } from '../storage.ts';
 import { assertSeesEverything } from './backup.ts';
-import { orderedSelect, readCatalog } from './catalog.ts';
+import { orderedSelect, readCatalog, type TableInfo } from './catalog.ts';
 import { hasStoredFiles, sha256, storageRoot, swapIn } from './files.ts';
-import { BackupError, type Manifest, MANIFEST_NAME, type MigrationManifest, readManifest, schemaProblems } from './manifest.ts';
-import { type CopyIn, countRows, withSession } from './session.ts';
+import { BackupError, type Manifest, MANIFEST_NAME, type MigrationManifest, readManifest, schemaProblems, type TableManifest } from './manifest.ts';
+import { type CopyIn, countRows, type Session, withSession } from './session.ts';
 import { readTarGz } from './tar.ts';
 
 export interface RestoreOptions {
@@ -117,6 +117,47 @@ async function assertAlone(s: { query<R>(t: string, p?: unknown[]): Promise<R[]>
   }
 }
 
+function shapeProblems(tables: TableInfo[], expected: Map<string, TableManifest>): string[] {
+  const problems: string[] = [];
+  for (const t of tables) {
+    const m = expected.get(t.name);
+    if (!m) problems.push(`table ${t.name} is in this database but not in the archive`);
+    else if (m.columns.join(',') !== t.columns.join(',')) {
+      problems.push(`table ${t.name}: columns differ (archive ${m.columns.join(', ')}; database ${t.columns.join(', ')})`);
+    }
+  }
+  for (const name of expected.keys()) if (!tables.some((t) => t.name === name)) problems.push(`table ${name} is in the archive but not in this database`);
+  return problems;
+}
+
+/** Reads every table back as the backup did and compares it with the manifest. */
+async function loadedProblems(
+  s: Session,
+  tables: TableInfo[],
+  expected: Map<string, TableManifest>,
+  onProgress: (done: number, label: string) => void,
+): Promise<string[]> {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const t of tables) {
+    const m = expected.get(t.name)!;
+    const hash = createHash('sha256');
+    let rows = 0;
+    await s.copyOut(orderedSelect(t), async (piece, n) => {
+      hash.update(piece);
+      rows += n;
+      checked += n;
+      onProgress(checked, `check ${t.name}`);
+    });
+    const digest = hash.digest('hex');
+    if (rows !== m.rows) problems.push(`table ${t.name}: ${rows} rows after loading, the manifest says ${m.rows}`);
+    else if (digest !== m.sha256) {
+      problems.push(`table ${t.name}: reads back differently from the manifest (SHA-256 ${short(digest)}…, manifest ${short(m.sha256)}…)`);
+    }
+  }
+  return problems;
+}
+
 export async function restoreBackup(db: Database, opts: RestoreOptions): Promise<RestoreSummary> {
   const manifest = await verifyArchive(opts.file, opts.dataKey, opts.onProgress);
   const root = storageRoot(opts.dataDir);
@@ -132,6 +173,8 @@ export async function restoreBackup(db: Database, opts: RestoreOptions): Promise
     await withSession(db, 'begin', async (s) => {
       await assertSeesEverything(s);
       await assertAlone(s);
+      const [migrated] = await s.query<{ ok: boolean }>(`select to_regclass('schema_migration') is not null as ok`);
+      if (!migrated?.ok) throw new BackupError('the target database has no schema yet: run `gridloop migrate` first');
       const target = await s.query<MigrationManifest>(`select version, name, checksum from schema_migration order by version`);
       const schema = schemaProblems(manifest.schema.migrations, target);
       if (schema.length) {
@@ -142,14 +185,8 @@ export async function restoreBackup(db: Database, opts: RestoreOptions): Promise
         );
       }
       const catalog = await readCatalog(s, db.roles);
-      const shape: string[] = [];
-      for (const t of catalog.tables) {
-        const m = expected.get(t.name);
-        if (!m) shape.push(`table ${t.name} is in this database but not in the archive`);
-        else if (m.columns.join(',') !== t.columns.join(',')) shape.push(`table ${t.name}: columns differ (archive ${m.columns.join(', ')}; database ${t.columns.join(', ')})`);
-      }
-      for (const name of expected.keys()) if (!catalog.tables.some((t) => t.name === name)) shape.push(`table ${name} is in the archive but not in this database`);
-      if (shape.length) throw new BackupError('the archive does not fit this database\'s tables', shape);
+      const shape = shapeProblems(catalog.tables, expected);
+      if (shape.length) throw new BackupError("the archive does not fit this database's tables", shape);
 
       // Holding data means something happened in it: every change Gridloop makes is audited, whereas what the
       // migrations and the reference defaults put in is not. Those rows go too: the archive has its own.
@@ -207,22 +244,7 @@ export async function restoreBackup(db: Database, opts: RestoreOptions): Promise
       for (const v of catalog.materializedViews) await s.query(`refresh materialized view ${quoteIdent(v)}`);
 
       // The loaded tables must read back exactly as the manifest says, or nothing is committed.
-      const differ: string[] = [];
-      let checked = 0;
-      for (const t of catalog.tables) {
-        const m = expected.get(t.name)!;
-        const hash = createHash('sha256');
-        let rows = 0;
-        await s.copyOut(orderedSelect(t), async (piece, n) => {
-          hash.update(piece);
-          rows += n;
-          checked += n;
-          opts.onProgress?.(checked, totalRows, `check ${t.name}`);
-        });
-        const digest = hash.digest('hex');
-        if (rows !== m.rows) differ.push(`table ${t.name}: ${rows} rows after loading, the manifest says ${m.rows}`);
-        else if (digest !== m.sha256) differ.push(`table ${t.name}: reads back differently from the manifest (SHA-256 ${short(digest)}…, manifest ${short(m.sha256)}…)`);
-      }
+      const differ = await loadedProblems(s, catalog.tables, expected, (d, l) => opts.onProgress?.(d, totalRows, l));
       if (differ.length) throw new BackupError('after loading, the database does not match the manifest; nothing was changed', differ);
     });
     await swapIn(root, staged);

@@ -17,7 +17,7 @@ import { restoreBackup } from '../backup/restore.ts';
 import { readTarGz, TarGzWriter } from '../backup/tar.ts';
 import { auditKey, sealAll } from '../modules/audit/service.ts';
 import { LocalFileStorage } from '../storage.ts';
-import { backend, openPglite, openScratch, type Scratch, scratchPostgres, seededDatabase, seededPglite, tempDir } from './scratch.ts';
+import { backend, openPglite, openScratch, type Scratch, removeTempDirs, scratchPostgres, seededDatabase, seededPglite, tempDir } from './scratch.ts';
 
 const KEY = Buffer.from(TEST_SECRETS.GRIDLOOP_DATA_KEY, 'utf8');
 const OTHER_KEY = Buffer.from('another-data-key-0123456789-abcdefghijklmn', 'utf8');
@@ -134,6 +134,7 @@ describe(`backup and restore (${backend})`, () => {
     await source?.close();
     await target?.close();
     for (const s of scratches) await s.drop();
+    removeTempDirs();
   });
 
   it('reproduces every row count and checksum of every table and file, and the audit chain verifies', async () => {

@@ -297,6 +297,15 @@ export async function checkIntegrity(q: Query, result: LoadResult, storageRoot: 
   return { problems, cases: n!.n, orphanFiles: stored.filter((k) => !referenced.has(k)) };
 }
 
+/** Waits until `ok()` holds, or fails saying what did not happen. */
+export async function waitFor(what: string, ok: () => boolean, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`${what}: not within ${maxMs} ms`);
+    await sleep(50);
+  }
+}
+
 /** A point inside the first grid, to report at. */
 export async function gridPoint(q: Query): Promise<{ lat: number; lng: number }> {
   const rows = await q<{ lat: number; lng: number }>(

@@ -3,7 +3,7 @@ import { TEST_PASSWORD } from '../../testing/fixtures.ts';
 import { storageRoot } from '../backup/files.ts';
 import { checkIntegrity, freePort, gridPoint, queryFor, ReportLoad, type ServerProcess, serverEnv, sleep, startServer } from './harness.ts';
 import { TcpProxy } from './proxy.ts';
-import { backend, openScratch, type Scratch, scratchPostgres, seededDatabase, tempDir } from './scratch.ts';
+import { backend, openScratch, removeTempDirs, type Scratch, scratchPostgres, seededDatabase, tempDir } from './scratch.ts';
 
 let alive: () => void = () => {};
 
@@ -67,6 +67,7 @@ describe.runIf(backend === 'postgres')('a database outage behind a TCP proxy', (
     await server?.kill('SIGKILL');
     await proxy?.close();
     await scratch?.drop();
+    removeTempDirs();
   });
 
   it('answers 503 with Retry-After, reports degraded health, recovers by itself and loses nothing acknowledged', async () => {

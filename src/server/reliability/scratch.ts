@@ -2,7 +2,7 @@
  * Databases of their own for the reliability tests: a scratch PostgreSQL database on TEST_DATABASE_URL (named like
  * the suite's, so the global teardown drops it too if a test dies first), or an embedded one in a data directory.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -19,8 +19,17 @@ import { IdentityService } from '../modules/identity/service.ts';
 
 export const backend: 'pglite' | 'postgres' = process.env.GRIDLOOP_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 
+const made: string[] = [];
+
+/** A directory of its own under the system's temporary directory, removed by removeTempDirs(). */
 export function tempDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `gridloop-${tag}-`));
+  const dir = mkdtempSync(join(tmpdir(), `gridloop-${tag}-`));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 function adminUrl(): string {
@@ -88,20 +97,20 @@ export async function seededPglite(): Promise<Database> {
 }
 
 /**
- * A data directory whose embedded database is the suite's seeded snapshot plus the reference data: what a server
- * started on it finds after its first start.
+ * A data directory whose embedded database is the suite's seeded snapshot (the server migrates it and adds the
+ * reference data when it starts). Returns a point inside the first grid, to report at.
  */
-export async function seededDataDir(dataDir: string): Promise<void> {
+export async function seededDataDir(dataDir: string): Promise<{ lat: number; lng: number }> {
   const snap = process.env.GRIDLOOP_TEST_SNAPSHOT;
   if (!snap) throw new Error('GRIDLOOP_TEST_SNAPSHOT is not set: run the tests through vitest.config.ts');
   const pgl = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), loadDataDir: new Blob([readFileSync(snap)]), extensions: { postgis, ltree, pg_trgm } });
-  await pgl.close();
-  const db = await openPglite(dataDir);
   try {
-    await migrate(db);
-    await ensureReferenceData(db);
+    const { rows } = await pgl.query<{ lat: number; lng: number }>(
+      `select st_y(p) as lat, st_x(p) as lng from (select st_pointonsurface(geom) as p from jurisdiction where level = 'grid' order by code limit 1) x`,
+    );
+    return rows[0]!;
   } finally {
-    await db.close();
+    await pgl.close();
   }
 }
 

@@ -89,8 +89,7 @@ describe('fuzzing every route', () => {
         const req = out.counterexample?.[0] as FuzzRequest | undefined;
         failures.push(
           `${route.key}: ${String((out.errorInstance as Error | undefined)?.message ?? 'no error instance')}\n  request: ${req ? show(req) : '?'}\n` +
-            `  replay: GRIDLOOP_FUZZ_SEED=${SEED} GRIDLOOP_FUZZ_ROUTE='${route.key}' GRIDLOOP_FUZZ_PATH=${out.counterexamplePath} ` +
-            'npx vitest run --project pglite src/server/security/fuzz.test.ts',
+            `  replay: node scripts/fuzz-long.mjs --backend ${env.backend} --seed ${SEED} --route '${route.key}' --path ${out.counterexamplePath}`,
         );
       }
       const health = await env.app.inject({ method: 'GET', url: '/api/health' });

@@ -384,6 +384,17 @@ describe('scope', () => {
   });
 });
 
+describe('the API document', () => {
+  it('describes the command routes with their response schemas', async () => {
+    const r = await env.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(r.statusCode).toBe(200);
+    const paths = (r.json() as { paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }).paths;
+    for (const p of ['summary', 'trend', 'points', 'shapes', 'indicators']) {
+      expect(paths[`/api/command/${p}`]?.get?.responses?.['200'], p).toBeDefined();
+    }
+  });
+});
+
 describe('bad requests', () => {
   it('answers 4xx with the field for bad periods, unknown breakdowns and ids', async () => {
     const c = city.nodes.city.id;

@@ -247,6 +247,6 @@ export class IdentityService {
     const roots = by.assignments.filter((a) => a.role === 'admin').map((a) => a.jurisdictionPath);
     if (roots.length === 0) return false;
     const paths = await this.db.run(systemCaller('identity'), (trx) => store.assignmentPaths(trx, userId));
-    return paths.every((p) => roots.some((r) => p === r || p.startsWith(`${r}.`)));
+    return paths.length > 0 && paths.every((p) => roots.some((r) => p === r || p.startsWith(`${r}.`)));
   }
 }

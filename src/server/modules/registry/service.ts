@@ -336,9 +336,11 @@ export class RegistryService {
     let after: string | null = null;
     let count = 0;
     let complete = false;
+    // A street or more (paths of up to three labels: city, district, street), or the whole system.
+    const wide = caller.kind !== 'user' || scopePaths(caller).some((p) => p.split('.').length <= 3);
     try {
       for (;;) {
-        const page = await this.db.run(caller, (trx) => q.exportPage(trx, kind, after, this.pageSize));
+        const page = await this.db.run(caller, (trx) => q.exportPage(trx, kind, after, this.pageSize, wide));
         for (const r of page) {
           count++;
           yield this.exportRow(kind, r, opts.reveal !== undefined);

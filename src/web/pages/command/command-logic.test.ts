@@ -282,22 +282,23 @@ describe('responsibility chain editing', () => {
     grid: node('g', '001', 'grid'),
     masked: false,
     chain: [
-      { level: 'grid', node: node('g', '001', 'grid'), people: [{ role: 'grid_worker', name: 'Zhao', userId: 'u1' }, { role: 'Grid head', name: 'Feng' }] },
-      { level: 'community', node: node('c', '01', 'community'), people: [{ role: 'Secretary', name: 'Zhou', phone: '13812345678' }] },
-      { level: 'street', node: node('s', '0', 'street'), people: [{ role: 'Leader', name: 'Wu', phone: '138****5678' }] },
-      { level: 'district', node: node('d', '1', 'district'), people: [] },
-      { level: 'department', department: { id: 'dep', code: 'S', kind: 'sanitation', name: names('Sanitation') }, people: [{ role: 'Head', name: 'Chen' }] },
+      { level: 'grid', node: node('g', '001', 'grid'), editable: true, people: [{ role: 'grid_worker', name: 'Zhao', userId: 'u1' }, { role: 'Grid head', name: 'Feng' }] },
+      { level: 'community', node: node('c', '01', 'community'), editable: true, people: [{ role: 'Secretary', name: 'Zhou', phone: '13812345678' }] },
+      { level: 'street', node: node('s', '0', 'street'), editable: true, people: [{ role: 'Leader', name: 'Wu', phone: '138****5678' }] },
+      { level: 'district', node: node('d', '1', 'district'), editable: true, people: [] },
+      { level: 'department', department: { id: 'dep', code: 'S', kind: 'sanitation', name: names('Sanitation') }, editable: true, people: [{ role: 'Head', name: 'Chen' }] },
     ],
   };
 
-  it('lets an admin above the district edit everything, one at a node edit it and below', () => {
-    expect([...editableAnchors(chain, ['city'])]).toEqual(['node:g', 'node:c', 'node:s', 'node:d', 'department:dep']);
-    expect([...editableAnchors(chain, ['c'])]).toEqual(['node:g', 'node:c']);
-    expect([...editableAnchors(chain, [])]).toEqual([]);
+  it('edits exactly the links the server marks editable, departments included', () => {
+    expect([...editableAnchors(chain)]).toEqual(['node:g', 'node:c', 'node:s', 'node:d', 'department:dep']);
+    const streetAdmin = { ...chain, chain: chain.chain.map((l) => ({ ...l, editable: l.level === 'grid' || l.level === 'community' || l.level === 'street' || l.level === 'department' })) };
+    expect([...editableAnchors(streetAdmin)]).toEqual(['node:g', 'node:c', 'node:s', 'department:dep']);
+    expect([...editableAnchors({ ...chain, chain: chain.chain.map((l) => ({ ...l, editable: false })) })]).toEqual([]);
   });
 
   it('leaves the assigned grid workers and masked phones out of the drafts', () => {
-    const drafts = draftsOf(chain, editableAnchors(chain, ['city']));
+    const drafts = draftsOf(chain, editableAnchors(chain));
     expect(drafts.map((d) => [d.anchor, d.name, d.phone])).toEqual([
       ['node:g', 'Feng', ''],
       ['node:c', 'Zhou', '13812345678'],

@@ -141,6 +141,8 @@ export interface ResponsibilityLink {
   node?: NodeRef;
   department?: { id: string; code: string; kind: string; name: Names };
   people: ResponsiblePerson[];
+  /** The caller administers this link: a PUT replaces its entries. */
+  editable: boolean;
 }
 
 export interface Responsibility {

@@ -33,21 +33,15 @@ export function isAssignedGridWorker(link: ResponsibilityLink, person: Responsib
 }
 
 /**
- * The anchors an admin may edit. The server replaces the entries of every node and department the admin administers
- * and refuses the others (403), so the form sends exactly these. An admin placed at a node of the chain administers
- * it and the nodes below it; one placed above the district (the city) administers all, departments included.
+ * The anchors the caller may edit, as the server says per link (`editable`): a PUT replaces the entries of exactly
+ * those links, so the form must send them all and nothing else.
  */
-export function editableAnchors(chain: Responsibility, adminJurisdictionIds: readonly string[]): Set<AnchorKey> {
-  const nodes = chain.chain.filter((l) => l.node).map((l) => l.node?.id as string);
-  const at = Math.max(-1, ...adminJurisdictionIds.map((id) => nodes.indexOf(id)));
-  const all = at === -1 && adminJurisdictionIds.length > 0;
+export function editableAnchors(chain: Responsibility): Set<AnchorKey> {
   const out = new Set<AnchorKey>();
-  chain.chain.forEach((link) => {
+  for (const link of chain.chain) {
     const anchor = anchorOf(link);
-    if (!anchor) return;
-    const i = link.node ? nodes.indexOf(link.node.id) : Number.POSITIVE_INFINITY;
-    if (all || i <= at) out.add(anchor);
-  });
+    if (anchor && link.editable) out.add(anchor);
+  }
   return out;
 }
 

@@ -4,7 +4,6 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../lib/error-text.ts';
 import { useLanguage } from '../../lib/use-language.ts';
-import { useSession } from '../../session.ts';
 import { useResponsibility } from './command-data.ts';
 import type { ResponsibilityLink } from './command-types.ts';
 import { ResponsibilityForm } from './responsibility-form.tsx';
@@ -15,10 +14,8 @@ export function ResponsibilityPanel({ gridId, compact = false }: { gridId: strin
   const { t } = useTranslation();
   const lang = useLanguage();
   const ids = useId();
-  const session = useSession();
   const chain = useResponsibility(gridId);
   const [editing, setEditing] = useState(false);
-  const adminAt = (session.data?.user.roles ?? []).filter((r) => r.role === 'admin').map((r) => r.jurisdictionId);
   const levelName = (level: string) => t(level === 'department' ? 'command.responsibility.department' : `levels.${level}`);
   const roleName = (role: string) => (role === 'grid_worker' ? t('roles.grid_worker') : role);
 
@@ -46,7 +43,7 @@ export function ResponsibilityPanel({ gridId, compact = false }: { gridId: strin
         <h2 id={`${ids}-title`} className="gl-panel-title">
           {t('command.responsibility.title')}
         </h2>
-        {adminAt.length > 0 && chain.data && !editing && !compact ? (
+        {chain.data?.chain.some((l) => l.editable) && !editing && !compact ? (
           <Button size="small" icon={<EditOutlined aria-hidden="true" />} onClick={() => setEditing(true)} data-testid="responsibility-edit">
             {t('command.responsibility.edit')}
           </Button>
@@ -58,7 +55,7 @@ export function ResponsibilityPanel({ gridId, compact = false }: { gridId: strin
         <ResponsibilityForm
           chain={chain.data}
           gridId={gridId}
-          editable={editableAnchors(chain.data, adminAt)}
+          editable={editableAnchors(chain.data)}
           levelName={levelName}
           onDone={() => setEditing(false)}
         />
