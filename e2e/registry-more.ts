@@ -49,9 +49,8 @@ async function jumpTo(page: Page, center: [number, number], zoom: number): Promi
 }
 
 /** Picks an option of the open antd Select by its text (the role=option elements antd renders are its hidden a11y copy). */
-async function pickOption(page: Page, text: string | null): Promise<void> {
-  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-  await (text === null ? options.first() : options.filter({ hasText: text }).first()).click();
+async function pickOption(page: Page, text: string): Promise<void> {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
 }
 
 /** The map checks, on a desk page signed in as a role that reads basic data. */
@@ -123,9 +122,10 @@ export async function organisationChecks(checks: Checks, page: Page, suffix: str
     await form.getByLabel(msg('registry.organisation.kind')).click();
     await pickOption(page, msg('registry.organisationKind.property_company'));
     await page.getByTestId('organisation-name').fill(name);
-    // The second select of the form; a click on its label only focuses its search box.
-    await form.locator('.ant-select').nth(1).locator('.ant-select-selector').click();
-    await pickOption(page, null);
+    // Typed and chosen with the keyboard, as in any combobox.
+    await form.getByLabel(msg('registry.organisation.jurisdiction')).fill('Dongcheng District');
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: 'Dongcheng District' }).first().waitFor();
+    await page.keyboard.press('Enter');
     await page.getByTestId('organisation-contact-phone').fill('13812345678');
     await page.getByTestId('organisation-save').click();
     await page.getByText(msg('registry.organisations.saved')).waitFor();

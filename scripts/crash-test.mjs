@@ -44,7 +44,7 @@ try {
   console.log(
     `${out.kills} kills in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${out.load.acks.length} reports acknowledged, ` +
       `${out.load.sent.length} sent, ${out.integrity.cases} cases stored; retries ${JSON.stringify(out.load.retries)}; ` +
-      `${out.orphans.found} photos of transactions that never committed (${out.orphans.swept} deleted by the orphan sweep); ` +
+      `${out.orphans.found} photos of transactions that never committed, deleted by the orphan sweep with the temporary files of writes cut short (${out.orphans.swept} files in all); ` +
       `audit chain ${out.audit.ok ? `intact (${out.audit.checked} rows)` : 'BROKEN'}`,
   );
   for (const p of problems) console.log(`PROBLEM: ${p}`);

@@ -1,15 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dependencyOrder } from './catalog.ts';
 import { dataKeyId, type Manifest, readManifest, schemaProblems, signManifest } from './manifest.ts';
 import { countRows, RowPieces } from './session.ts';
 import { readTarGz, TarGzWriter } from './tar.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridloop-tar-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function entries(path: string) {
   const out: Array<[string, string]> = [];

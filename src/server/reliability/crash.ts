@@ -37,7 +37,7 @@ export interface CrashOutcome {
   integrity: IntegrityReport;
   audit: VerifyResult;
   kills: number;
-  /** Photos of transactions a kill cut short, found after the run, and how many of them the orphan sweep deleted. */
+  /** Photos of transactions a kill cut short, found after the run; files the orphan sweep deleted (with torn writes). */
   orphans: { found: number; swept: number };
   /** How many acknowledged reports the final server could show by their tracking codes (a sample). */
   tracked: { checked: number; wrong: string[] };

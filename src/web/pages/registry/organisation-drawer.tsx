@@ -1,5 +1,5 @@
 import { Alert, Button, Descriptions, Drawer, Form, Input, Modal, Select } from 'antd';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import { errorText } from '../../lib/error-text.ts';
@@ -48,6 +48,8 @@ export function OrganisationDrawer({ organisation, open, editable, isPhone, onCl
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [saved, setSaved] = useState(false);
+  // A new organisation, once saved, comes back as this drawer's organisation: its notice must survive that.
+  const keepNotice = useRef(false);
   const ids = useId();
 
   const places = useMemo(
@@ -62,8 +64,11 @@ export function OrganisationDrawer({ organisation, open, editable, isPhone, onCl
   useEffect(() => {
     setRevealed(null);
     setReason('');
-    setSaved(false);
-    save.reset();
+    if (keepNotice.current) keepNotice.current = false;
+    else {
+      setSaved(false);
+      save.reset();
+    }
     form.resetFields();
     if (organisation) {
       form.setFieldsValue({
@@ -92,6 +97,7 @@ export function OrganisationDrawer({ organisation, open, editable, isPhone, onCl
       { id: organisation?.id ?? null, body },
       {
         onSuccess: (o) => {
+          keepNotice.current = organisation === null;
           setSaved(true);
           form.setFieldValue('contactPhone', '');
           onSaved(o);
