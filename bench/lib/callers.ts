@@ -29,7 +29,7 @@ export function callerAt(node: Node, role: Role): UserCaller {
 export async function busiestNode(b: BenchDb, level: 'district' | 'street' | 'community' | 'grid', table: 'person' | 'cases'): Promise<Node> {
   const column = level === 'grid' ? 'grid_id' : `${level}_id`;
   const { rows } = await b.admin.query<Node>(
-    `with top as (select ${column} as id, count(*) as n from ${table} tablesample system (1) where ${column} is not null group by 1 order by 2 desc limit 1)
+    `with top as (select ${column} as id, count(*) as n from ${table} tablesample system (1) repeatable (42) where ${column} is not null group by 1 order by 2 desc limit 1)
      select j.id::text as id, j.code, j.path::text as path, j.level, j.name_zh_hans as name from top join jurisdiction j on j.id = top.id`,
   );
   if (rows[0]) return rows[0];

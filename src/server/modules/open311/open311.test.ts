@@ -131,7 +131,7 @@ beforeAll(async () => {
     const other = await sql<{ code: string; lat: number; lng: number }>`select code, st_y(st_pointonsurface(geom)) as lat,
       st_x(st_pointonsurface(geom)) as lng from jurisdiction where level = 'grid' and valid_to is null
       and id <> ${gridId} order by code limit 1`.execute(trx);
-    const city = await sql<{ code: string }>`select code from jurisdiction where level = 'city' and valid_to is null limit 1`.execute(trx);
+    const city = await sql<{ code: string }>`select code from jurisdiction where level = 'city' and valid_to is null order by code limit 1`.execute(trx);
     const d = await sql<{ id: string; en: string; zhHans: string }>`select id, name_en as en, name_zh_hans as "zhHans"
       from department where kind = 'sanitation' limit 1`.execute(trx);
     return { p: p.rows[0]!, other: other.rows[0]!, city: city.rows[0]!.code, d: d.rows[0]! };

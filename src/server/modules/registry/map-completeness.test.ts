@@ -22,7 +22,7 @@ beforeAll(async () => {
       await sql<Grid>`select g.id::text as id, g.code, st_x(st_pointonsurface(g.geom)) as lng, st_y(st_pointonsurface(g.geom)) as lat,
           d.id::text as district, g.path::text as path, g.parent_id::text as community
         from jurisdiction g join jurisdiction d on d.path @> g.path and d.level = 'district'
-        where g.level = 'grid' and g.valid_to is null order by (g.id = ${workerGrid}) desc, g.code desc limit 6`.execute(trx)
+        where g.level = 'grid' and g.valid_to is null and g.code like '11%' order by (g.id = ${workerGrid}) desc, g.code desc limit 6`.execute(trx)
     ).rows,
   );
   mine = grids[0]!;

@@ -46,7 +46,7 @@ beforeAll(async () => {
     (
       await sql<{ id: string; code: string; name: string; level: string }>`select j.id::text as id, j.code, j.name_zh_hans as name, j.level
         from jurisdiction j where j.valid_to is null and (j.id = ${gridId} or j.id = (select parent_id from jurisdiction where id = ${gridId})
-          or j.id = (select id from jurisdiction where level = 'community' and valid_to is null
+          or j.id = (select id from jurisdiction where level = 'community' and valid_to is null and code like '11%'
             and id <> (select parent_id from jurisdiction where id = ${gridId}) order by code desc limit 1))`.execute(trx)
     ).rows,
   );
