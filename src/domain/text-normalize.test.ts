@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nameSearchKey, normalizeAddress, toSimplified, toTraditional } from './text-normalize.ts';
+import { buildingKeysOf, nameSearchKey, normalizeAddress, toSimplified, toTraditional } from './text-normalize.ts';
 
 describe('toSimplified and toTraditional', () => {
   it('converts standard, Taiwan and Hong Kong traditional forms to simplified', () => {
@@ -55,6 +55,22 @@ describe('nameSearchKey', () => {
         expect(nameSearchKey(` ${[...name].join(' ')} `)).toBe(key);
       }),
     );
+  });
+});
+
+describe('buildingKeysOf', () => {
+  it('removes the room, the unit and the floor from a door, one part at a time, longest key first', () => {
+    expect(buildingKeysOf('多福巷12号院3栋2单元301')).toEqual(['多福巷12号院3栋2单元', '多福巷12号院3栋']);
+    expect(buildingKeysOf('多福巷12号院3-2-301')).toEqual(['多福巷12号院3-2', '多福巷12号院3', '多福巷12号院']);
+    expect(buildingKeysOf('和平里7号楼5层2户')).toEqual(['和平里7号楼5层', '和平里7号楼']);
+  });
+
+  it('keeps the building number of an address that names no door, and never leaves only digits', () => {
+    expect(buildingKeysOf('多福巷12号')).toEqual([]);
+    expect(buildingKeysOf('多福巷12号院3栋')).toEqual([]);
+    expect(buildingKeysOf('301')).toEqual([]);
+    expect(buildingKeysOf('3-2-301')).toEqual([]);
+    expect(buildingKeysOf('')).toEqual([]);
   });
 });
 

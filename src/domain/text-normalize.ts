@@ -83,6 +83,27 @@ export function normalizeAddress(addr: string, opts: AddressOptions = {}): strin
   return key;
 }
 
+// One trailing part of a door below the building: a room (301), a unit (2单元), a floor (3层), or a dashed part (-2).
+const DOOR_PART = /(?:-?\d+(?:单元|层|楼|户)?)$/;
+
+/**
+ * The keys a building may have that an address key continues: a register writes the building and the door
+ * (多福巷12号院3栋2单元301), the building list only the building (多福巷12号院3栋). Returns the key with one, two and
+ * three trailing door parts removed, longest first; never a key without a letter before the parts removed.
+ */
+export function buildingKeysOf(key: string): string[] {
+  const out: string[] = [];
+  let k = key;
+  for (let i = 0; i < 3; i++) {
+    const m = DOOR_PART.exec(k);
+    if (!m || m[0].length === 0 || m.index === 0) break;
+    k = k.slice(0, m.index);
+    if (!/\p{L}/u.test(k)) break;
+    out.push(k);
+  }
+  return out;
+}
+
 function addressKey(addr: string): string {
   let key = toSimplified(addr.normalize('NFKC'));
   // Removing one piece can bring two others together (1，室 → 1室), so the rewriting runs until nothing changes.

@@ -8,6 +8,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type Caller, scopePaths } from '../../../db/caller.ts';
 import { type Database, quoteIdent, type Tx } from '../../../db/database.ts';
+import { buildingKeysOf } from '../../../domain/text-normalize.ts';
 
 /** Runs one compiled statement in the batch's transaction, whichever driver holds it. */
 export type Exec = <R>(q: RawBuilder<R>) => Promise<R[]>;
@@ -131,6 +132,18 @@ export async function matchBuildings(trx: Tx, keys: string[], threshold: number)
   const exact = await sql<BuildingMatch>`select distinct on (b.address_key) b.address_key as key, 1.0::float8 as score, ${cols}
     from building b where b.address_key = any(${keys}::text[]) order by b.address_key, b.id`.execute(trx);
   for (const r of exact.rows) out.set(r.key, r);
+  // A door's address continues its building's (…3栋 + 2单元301): the building's key with the door parts removed, exact.
+  const parts = new Map(keys.filter((k) => !out.has(k)).map((k) => [k, buildingKeysOf(k)] as const));
+  const candidates = [...new Set([...parts.values()].flat())];
+  if (candidates.length > 0) {
+    const found = await sql<BuildingMatch>`select distinct on (b.address_key) b.address_key as key, 1.0::float8 as score, ${cols}
+      from building b where b.address_key = any(${candidates}::text[]) order by b.address_key, b.id`.execute(trx);
+    const byKey = new Map(found.rows.map((r) => [r.key, r]));
+    for (const [k, keysOfBuilding] of parts) {
+      const hit = keysOfBuilding.map((c) => byKey.get(c)).find((r) => r !== undefined);
+      if (hit) out.set(k, { ...hit, key: k });
+    }
+  }
   const rest = keys.filter((k) => !out.has(k));
   if (rest.length === 0) return out;
   // The % operator uses the trigram index with pg_trgm's own (lower) threshold; ours is applied on top.
