@@ -22,6 +22,8 @@ import { latency, median, now, round } from './lib/stats.ts';
 
 const RATIO_TARGET = 0.5;
 const P99_TARGET_MS = 50;
+/** Stands in each body for the device id that `fire` gives every request. */
+const DEVICE = '@device@';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,7 +45,9 @@ function rssMb(pid: number): number {
 }
 
 async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(REPO_DIR, 'bin', 'gridloop.js'), 'start'], {
+  // GRIDLOOP_BENCH_PROFILE=DIR writes the server's CPU profile there when it stops.
+  const profile = process.env.GRIDLOOP_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GRIDLOOP_BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, join(REPO_DIR, 'bin', 'gridloop.js'), 'start'], {
     cwd: REPO_DIR,
     env: {
       ...process.env,
@@ -89,8 +93,10 @@ interface Fire {
   rss: number;
 }
 
+/** Requests sent so far, across runs: each request's device is new. */
+let sentCount = 0;
+
 async function fire(port: number, bodies: string[], seconds: number, connections: number, overallRate?: number): Promise<Fire> {
-  let i = 0;
   const r = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -101,7 +107,13 @@ async function fire(port: number, bodies: string[], seconds: number, connections
         method: 'POST',
         path: '/api/reports',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length], headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
+        // Every report from a device of its own, as a flood of residents sends them: the same device reporting the same
+        // thing at the same place within minutes would join its earlier case instead (the debounce), a different path.
+        setupRequest: (req) => {
+          const n = sentCount++;
+          const body = bodies[n % bodies.length]!.replace(DEVICE, `bench-${process.pid}-${n}`);
+          return { ...req, body, headers: { ...req.headers, 'idempotency-key': randomUUID() } };
+        },
       },
     ],
   });
@@ -183,6 +195,7 @@ export const main: BenchMain = async (ctx) => {
         coordSys: 'wgs84',
         description: `路边有问题需要处理 ${i}`,
         reporterPhone: `139${String(10_000_000 + i).slice(-8)}`,
+        deviceId: DEVICE,
       }),
     );
     const port = await freePort();
@@ -207,7 +220,8 @@ export const main: BenchMain = async (ctx) => {
     } finally {
       clearInterval(sampler);
       server.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 1000));
+      // A graceful stop (and the CPU profile, when asked for) takes a few seconds.
+      await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 15_000))]);
       if (server.exitCode === null) server.kill('SIGKILL');
     }
     const { rows: tpl } = await b.admin.query<{ id: string }>(`select id::text as id from cases where channel = 'resident' order by reported_at desc limit 1`);

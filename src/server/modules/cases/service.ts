@@ -84,8 +84,16 @@ export function newTrackingCode(): string {
   return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8, 12)}-${out.slice(12, 16)}`;
 }
 
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The year at an instant in a time zone. A formatter costs a fraction of a millisecond to build: one per zone. */
 function yearIn(timezone: string, at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric' }).format(at);
+  let f = yearFormats.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric' });
+    yearFormats.set(timezone, f);
+  }
+  return f.format(at);
 }
 
 function pgCode(err: unknown): string | undefined {
