@@ -16,9 +16,11 @@ function gridloop(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('the gridloop command', () => {
+// Each command is a process of its own that boots the embedded database: tens of seconds each on a loaded machine.
+describe('the gridloop command', { timeout: 240_000 }, () => {
   beforeAll(() => {
-    const r = gridloop('seed', '--demo', '--grids', '20');
+    // A small history and few residents: these tests are about the command, and a loaded machine seeds slowly.
+    const r = gridloop('seed', '--demo', '--grids', '20', '--cases', '200', '--persons', '500');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/seeded 1 district\(s\), \d+ streets, \d+ communities, \d+ grids/);
   }, 240_000);

@@ -231,7 +231,8 @@ describe('rollups under the real workflow', () => {
         await foldRollups(env.db);
         await check();
       }),
-      { numRuns: 10 },
+      // A fixed seed by default, so that the coverage below holds on every run; GRIDLOOP_PROPERTY_SEED explores others.
+      { numRuns: 10, seed: Number(process.env.GRIDLOOP_PROPERTY_SEED ?? 20261126) },
     );
     // The walk reached most of the loop (not a vacuous property).
     const states = new Set((await casesOfCity()).map((c) => c.state));
