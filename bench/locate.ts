@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { rngFor } from '../src/demo/prng.ts';
-import { GridIndex, type GridShape, type MultiPolygonCoords } from '../src/domain/grid-index.ts';
+import { BOUNDARY_EPSILON_DEG, GridIndex, type GridShape, type MultiPolygonCoords } from '../src/domain/grid-index.ts';
 import { type BenchMain, numberOption, row } from './lib/context.ts';
 import { prepare } from './lib/dataset.ts';
 import { serverVersions } from './lib/db.ts';
@@ -155,12 +155,38 @@ export const main: BenchMain = async (ctx) => {
          group by p.i`,
       );
       const setMs = now() - t0;
+      // Grids within the index's edge tolerance of a point (1e-9°, PostGIS ST_DWithin): the boundary rule gives a point
+      // near two or more of them to the smallest code.
+      const nearOf = async (ix: number[], px: number[], py: number[]) =>
+        ix.length === 0
+          ? new Map<number, string[]>()
+          : new Map(
+              (
+                await client.query<{ i: number; near: string[] | null }>(
+                  `select u.i::int as i, (select array_agg(g.code order by g.code) from bench_grid g
+                     where st_dwithin(g.geom, st_setsrid(st_makepoint(u.x, u.y), 4326), ${BOUNDARY_EPSILON_DEG})) as near
+                   from unnest($1::int[], $2::float8[], $3::float8[]) as u(i, x, y)`,
+                  [ix, px, py],
+                )
+              ).rows.map((r) => [r.i, r.near ?? []] as const),
+            );
+      // A point PostGIS gives to one grid but that lies within the tolerance of another is an edge point, as is one
+      // PostGIS gives to several; only the disagreements need asking (the rest agree whichever class they are in).
+      const oneGrid = cover.filter((c) => (c.codes ?? []).length === 1);
+      const doubt = oneGrid.filter((c) => answers[c.i] !== c.codes![0]);
+      const doubtNear = await nearOf(
+        doubt.map((c) => c.i),
+        doubt.map((c) => xs[c.i]!),
+        doubt.map((c) => ys[c.i]!),
+      );
       let interior = 0;
       let interiorAgree = 0;
       let outside = 0;
       let outsideAgree = 0;
       let edge = 0;
       let edgeRule = 0;
+      let nearEdge = 0;
+      let nearEdgeRule = 0;
       const disagreements: string[] = [];
       for (const c of cover) {
         const mine = answers[c.i] ?? null;
@@ -170,6 +196,13 @@ export const main: BenchMain = async (ctx) => {
           if (mine === null) outsideAgree++;
           else if (disagreements.length < 5) disagreements.push(`outside: ${xs[c.i]},${ys[c.i]} → ${mine}`);
         } else if (codes.length === 1) {
+          const near = doubtNear.get(c.i);
+          if (near && near.length >= 2) {
+            nearEdge++;
+            if (mine === near[0]) nearEdgeRule++;
+            else if (disagreements.length < 5) disagreements.push(`near an edge: ${xs[c.i]},${ys[c.i]} rule ${near[0]} index ${mine}`);
+            continue;
+          }
           interior++;
           if (mine === codes[0]) interiorAgree++;
           else if (disagreements.length < 5) disagreements.push(`interior: ${xs[c.i]},${ys[c.i]} PostGIS ${codes[0]} index ${mine}`);
@@ -203,6 +236,7 @@ export const main: BenchMain = async (ctx) => {
       let vNear = 0;
       let vRule = 0;
       let vCovered = 0;
+      const vMiss: Array<{ x: number; y: number; rule: string | null; mine: string | null }> = [];
       for (const c of vcover) {
         const codes = c.codes ?? [];
         const near = c.near ?? [];
@@ -210,7 +244,17 @@ export const main: BenchMain = async (ctx) => {
         if (near.length >= 2) vNear++;
         const mine = index.locate(vx[c.i - 1]!, vy[c.i - 1]!)?.code ?? null;
         if (mine === (near[0] ?? null)) vRule++;
+        else if (vMiss.length < 5) vMiss.push({ x: vx[c.i - 1]!, y: vy[c.i - 1]!, rule: near[0] ?? null, mine });
         if (mine !== null && codes.includes(mine)) vCovered++;
+      }
+      // How far the disagreeing vertices lie from both grids: at the tolerance itself, the two computations of one
+      // distance (PostGIS's and the index's) may fall on either side of 1e-9°.
+      for (const m of vMiss) {
+        const { rows: dist } = await client.query<{ code: string; d: number }>(
+          `select code, st_distance(geom, st_setsrid(st_makepoint($1, $2), 4326)) as d from bench_grid where code = any($3::text[])`,
+          [m.x, m.y, [m.rule, m.mine].filter((c): c is string => c !== null)],
+        );
+        disagreements.push(`vertex ${m.x},${m.y}: rule ${m.rule} index ${m.mine}; distances ${dist.map((r) => `${r.code} ${r.d.toExponential(2)}°`).join(', ')}`);
       }
 
       const inM: Measure = { median: round(median(inRates)), unit: 'lookups/s', n: reps };
@@ -237,6 +281,8 @@ export const main: BenchMain = async (ctx) => {
         }),
         row('agreement: points outside every grid', { median: round((100 * outsideAgree) / Math.max(1, outside), 6), unit: '%', n: outside }, null),
         row('random points on an edge (≥ 2 grids cover)', { median: edge, unit: 'points', n: edge }, null, undefined, `${edgeRule} of ${edge} get the smallest covering code`),
+        row('random points within 1e-9° of another grid (one covers)', { median: nearEdge, unit: 'points', n: nearEdge }, null, undefined,
+          `${nearEdgeRule} of ${nearEdge} get the smallest code within the tolerance (the boundary rule); PostGIS's exact predicate gives them to one grid`),
         row('grid vertices: index = boundary rule', { median: round((100 * vRule) / Math.max(1, vcover.length), 6), unit: '%', n: vcover.length }, null,
           { text: '100%', met: () => vRule === vcover.length },
           `smallest code among grids within 1e-9° (PostGIS ST_DWithin); ${vNear} of ${vcover.length} vertices are that close to ≥ 2 grids, ` +
