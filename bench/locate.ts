@@ -56,7 +56,7 @@ export const main: BenchMain = async (ctx) => {
   try {
     ctx.log(`reading ${gridCount.toLocaleString('en-US')} grids`);
     const { rows: shapes } = await b.admin.query<{ id: string; code: string; geom: string }>(
-      `select id::text as id, code, st_asgeojson(geom) as geom from jurisdiction where level = 'grid' and valid_to is null and geom is not null`,
+      `select id::text as id, code, st_asgeojson(geom, 15) as geom from jurisdiction where level = 'grid' and valid_to is null and geom is not null`,
     );
     const grids: GridShape[] = shapes.map((s) => {
       const g = JSON.parse(s.geom) as { type: string; coordinates: unknown };

@@ -17,12 +17,18 @@ function measure(m: Measure | null): string {
 }
 
 export function markdown(names: readonly string[], quick: boolean): string {
-  const out: string[] = [];
-  for (const name of names) {
-    const file = join(RESULTS_DIR, `${name}${quick ? '.quick' : ''}.json`);
-    if (!existsSync(file)) continue;
-    const r = JSON.parse(readFileSync(file, 'utf8')) as Report;
-    out.push(`### ${name}`, '', `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.db}, volume ${Object.entries(r.volume).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`).join(', ')}; load average ${r.machine.loadAverage?.join(' / ') ?? '?'}; ${r.seconds} s.`, '');
+  const reports = names
+    .map((name) => join(RESULTS_DIR, `${name}${quick ? '.quick' : ''}.json`))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Report);
+  const out: string[] = ['### Targets', '', '| benchmark | measured | headline result | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|'];
+  for (const r of reports) {
+    const met = r.met === null || r.met === undefined ? '' : r.met ? 'yes' : '**no**';
+    out.push(`| ${r.name} | ${r.date.slice(0, 10)} | ${measure(r.result)} | ${measure(r.baseline)} | ${r.ratio === null ? '' : `${fmt(r.ratio)}×`} | ${r.target} | ${met} |`);
+  }
+  out.push('');
+  for (const r of reports) {
+    out.push(`### ${r.name}`, '', `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.db}, volume ${Object.entries(r.volume).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`).join(', ')}; load average ${r.machine.loadAverage?.join(' / ') ?? '?'}; ${r.seconds} s.`, '');
     out.push('| case | result: median (p95, p99) | baseline | ratio | target | met |', '|---|---|---|---|---|---|');
     for (const row of r.rows) {
       out.push(`| ${row.case} | ${measure(row.result)} | ${measure(row.baseline)} | ${row.ratio === null ? '' : `${fmt(row.ratio)}×`} | ${row.target ?? ''} | ${row.met === undefined || row.met === null ? '' : row.met ? 'yes' : '**no**'} |`);

@@ -81,11 +81,15 @@ export interface IndexNode {
   geometry: string | null;
 }
 
-/** Every current node, grids with their geometry: the routing index's source (read by a system job). */
+/**
+ * Every current node, grids with their geometry: the routing index's source (read by a system job). Coordinates keep
+ * 15 decimals, all a double holds at city longitudes: rounded to 9, a vertex of one grid on the edge of another moves
+ * by up to 1e-9° and may leave the boundary tolerance, so the index and PostGIS would disagree on it.
+ */
 export async function nodesForIndex(trx: Tx): Promise<IndexNode[]> {
   const { rows } = await sql<IndexNode>`select id, parent_id as "parentId", path::text as path, level, code, name_zh_hant as "nameZhHant",
       name_zh_hans as "nameZhHans", name_en as "nameEn",
-      case when level = 'grid' then st_asgeojson(geom, 9) end as geometry
+      case when level = 'grid' then st_asgeojson(geom, 15) end as geometry
     from jurisdiction where valid_to is null`.execute(trx);
   return rows;
 }
