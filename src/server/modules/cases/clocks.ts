@@ -71,7 +71,10 @@ async function save(ctx: ClockContext, row: store.ClockRow, next: ClockState): P
 /** Applies the clock effects of one action, then mirrors the running stage clock onto the case row. */
 export async function applyClockEffects(ctx: ClockContext, effects: readonly Effect[], newDeadline?: Date): Promise<void> {
   for (const e of effects) {
-    const clocks = await store.clocksOf(ctx.trx, ctx.caseId);
+    // Starting a clock needs no other: a new case (most of the traffic) reads none. Any other effect reads them afresh,
+    // after what the effects before it wrote.
+    const starts = e.kind === 'start_clock' || e.kind === 'start_case_clock';
+    const clocks = starts ? [] : await store.clocksOf(ctx.trx, ctx.caseId);
     const running = clocks.filter((c) => c.stoppedAt === null);
     switch (e.kind) {
       case 'start_clock':

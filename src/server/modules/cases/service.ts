@@ -245,13 +245,20 @@ export class CaseService {
         }
         const departmentId = await this.suggestDepartment(trx, path, category);
         const triage = route.triage || departmentId === null;
-        // A repeat from the same device, same category, close by and soon after: it joins the earlier case.
-        const { rows: repeat } = await sql<{ id: string }>`select id from cases
-          where client_key = ${clientKey} and category_code = ${category.code}
-            and reported_at > ${new Date(now.getTime() - DEBOUNCE_MINUTES * 60_000)}
-            and state not in ('rejected', 'merged', 'voided', 'transferred', 'closed')
-            and st_dwithin(geom::geography, st_setsrid(st_makepoint(${route.point.lng}, ${route.point.lat}), 4326)::geography, ${DEBOUNCE_METERS})
-          order by reported_at limit 1`.execute(trx);
+        // In one statement, before the new case exists: a repeat from the same device, same category, close by and soon
+        // after (it joins the earlier case), and how many open cases of the category are near (possible duplicates).
+        const here = sql`st_setsrid(st_makepoint(${route.point.lng}, ${route.point.lat}), 4326)::geography`;
+        const { rows: nearby } = await sql<{ repeat: string | null; duplicates: number }>`select
+            (select id from cases where client_key = ${clientKey} and category_code = ${category.code}
+              and reported_at > ${new Date(now.getTime() - DEBOUNCE_MINUTES * 60_000)}
+              and state not in ('rejected', 'merged', 'voided', 'transferred', 'closed')
+              and st_dwithin(geom::geography, ${here}, ${DEBOUNCE_METERS})
+              order by reported_at limit 1) as repeat,
+            (select count(*)::int from cases where category_code = ${category.code}
+              and state in ('reported', 'accepted', 'confirmed', 'registered', 'dispatched', 'handling', 'handled', 'verified')
+              and reported_at > ${new Date(now.getTime() - category.duplicateWindowMinutes * 60_000)}
+              and st_dwithin(geom::geography, ${here}, ${category.duplicateRadiusM})) as duplicates`.execute(trx);
+        const repeat = nearby[0]?.repeat ? [{ id: nearby[0].repeat }] : [];
         const start = workflowIntake(channel, {
           gridId: route.gridId,
           districtId: route.district.id,
@@ -260,15 +267,14 @@ export class CaseService {
           afterPhotoRequired: category.afterPhotoRequired,
         });
         const id = newId();
-        const number = `${route.district.code}-${yearIn(this.config.timezone, now)}-${String(await store.nextSerial(trx)).padStart(6, '0')}`;
-        await store.insertCase(trx, {
+        const number = await store.insertCase(trx, {
           id,
           districtId: route.district.id,
           streetId: route.streetId,
           communityId: route.communityId,
           gridId: route.gridId,
           path,
-          number,
+          numberPrefix: `${route.district.code}-${yearIn(this.config.timezone, now)}-`,
           trackingHash: hashTrackingCode(trackingCode),
           channel,
           categoryCode: category.code,
@@ -317,11 +323,6 @@ export class CaseService {
           await this.applyAction(trx, await this.mustGet(trx, id), 'merge', { primaryCaseId: primary.id, reason: 'debounce' }, { kind: 'system' }, 'system', [], now);
           merged = true;
         }
-        const { rows: dup } = await sql<{ n: number }>`select count(*)::int as n from cases
-          where id <> ${id} and category_code = ${category.code}
-            and state in ('reported', 'accepted', 'confirmed', 'registered', 'dispatched', 'handling', 'handled', 'verified')
-            and reported_at > ${new Date(now.getTime() - category.duplicateWindowMinutes * 60_000)}
-            and st_dwithin(geom::geography, st_setsrid(st_makepoint(${route.point.lng}, ${route.point.lat}), 4326)::geography, ${category.duplicateRadiusM})`.execute(trx);
         await recordAudit(trx, {
           action: 'case.report',
           objectType: 'case',
@@ -337,7 +338,7 @@ export class CaseService {
           state: merged ? 'merged' : start.snapshot.state,
           triage,
           merged,
-          duplicateCandidates: dup[0]?.n ?? 0,
+          duplicateCandidates: nearby[0]?.duplicates ?? 0,
         };
         if (idem) {
           await sql`update idempotency_key set status = 201, response = ${JSON.stringify(body)}::jsonb, completed_at = now()
@@ -629,11 +630,10 @@ export class CaseService {
     // The other district is outside the shift lead's scope by design: for these writes alone the transaction takes
     // the system's reach, and gives it back before anything else runs.
     await sql`select set_config('app.scope_all', 'on', true)`.execute(trx);
-    const number = `${code}-${yearIn(this.config.timezone, now)}-${String(await store.nextSerial(trx)).padStart(6, '0')}`;
     await sql`insert into cases (id, district_id, path, number, tracking_hash, channel, category_code, priority, state, triage,
         description, address, lat, lng, geom, attributes, reporter_name_enc, reporter_phone_enc, reporter_email_enc,
         reporter_phone_index, anonymous, linked_case_id, reported_at, accepted_at)
-      select ${id}, ${districtId}, ${this.territory.pathOf(districtId)}::ltree, ${number}, ${hashTrackingCode(newTrackingCode())},
+      select ${id}, ${districtId}, ${this.territory.pathOf(districtId)}::ltree, ${store.caseNumber(`${code}-${yearIn(this.config.timezone, now)}-`)}, ${hashTrackingCode(newTrackingCode())},
         channel, category_code, priority, 'accepted', true, description, address, lat, lng, geom, attributes,
         reporter_name_enc, reporter_phone_enc, reporter_email_enc, reporter_phone_index, anonymous, id, ${now}, ${now}
       from cases where id = ${from.id}`.execute(trx);

@@ -85,7 +85,8 @@ export interface NewCase {
   communityId: string | null;
   gridId: string | null;
   path: string;
-  number: string;
+  /** `110101-2026-`: the case number is this and the next serial, at least six digits, drawn by the insert. */
+  numberPrefix: string;
   trackingHash: string;
   channel: string;
   categoryCode: string;
@@ -108,22 +109,25 @@ export interface NewCase {
   reportedAt: Date;
 }
 
-export async function insertCase(trx: Tx, c: NewCase): Promise<void> {
-  await sql`insert into cases (id, district_id, street_id, community_id, grid_id, path, number, tracking_hash, channel,
+/** Inserts a new case and returns its number. */
+export async function insertCase(trx: Tx, c: NewCase): Promise<string> {
+  const { rows } = await sql<{ number: string }>`insert into cases (id, district_id, street_id, community_id, grid_id, path, number, tracking_hash, channel,
       category_code, priority, state, triage, suggested_department_id, description, address, lat, lng, geom, attributes,
       reporter_name_enc, reporter_phone_enc, reporter_email_enc, reporter_phone_index, anonymous, client_key,
       linked_case_id, reported_at, accepted_at)
-    values (${c.id}, ${c.districtId}, ${c.streetId}, ${c.communityId}, ${c.gridId}, ${c.path}::ltree, ${c.number},
+    values (${c.id}, ${c.districtId}, ${c.streetId}, ${c.communityId}, ${c.gridId}, ${c.path}::ltree, ${caseNumber(c.numberPrefix)},
       ${c.trackingHash}, ${c.channel}, ${c.categoryCode}, ${c.priority}, ${c.state}, ${c.triage}, ${c.suggestedDepartmentId},
       ${c.description}, ${c.address}, ${c.lat}, ${c.lng}, st_setsrid(st_makepoint(${c.lng}, ${c.lat}), 4326),
       ${c.attributes ? JSON.stringify(c.attributes) : null}::jsonb, ${c.reporterNameEnc}, ${c.reporterPhoneEnc},
       ${c.reporterEmailEnc}, ${c.reporterPhoneIndex}, ${c.anonymous}, ${c.clientKey}, ${c.linkedCaseId}, ${c.reportedAt},
-      ${c.state === 'reported' ? null : c.reportedAt})`.execute(trx);
+      ${c.state === 'reported' ? null : c.reportedAt})
+    returning number`.execute(trx);
+  return rows[0]!.number;
 }
 
-export async function nextSerial(trx: Tx): Promise<number> {
-  const { rows } = await sql<{ n: string }>`select nextval('case_serial')::text as n`.execute(trx);
-  return Number(rows[0]!.n);
+/** The next case number after a prefix, as an SQL expression: the prefix and the serial padded to six digits. */
+export function caseNumber(prefix: string) {
+  return sql`(select ${prefix}::text || lpad(n::text, greatest(6, length(n::text)), '0') from (select nextval('case_serial') as n) s)`;
 }
 
 export interface EventRow {
