@@ -155,26 +155,31 @@ export const main: BenchMain = async (ctx) => {
          group by p.i`,
       );
       const setMs = now() - t0;
-      // Grids within the index's edge tolerance of a point (1e-9°, PostGIS ST_DWithin): the boundary rule gives a point
-      // near two or more of them to the smallest code.
-      const nearOf = async (ix: number[], px: number[], py: number[]) =>
+      // The boundary rule (BOUNDARY_RULE in src/domain/grid-index.ts) computed by PostGIS: among the grids within the
+      // edge tolerance of a point (1e-9°, ST_DWithin), one that covers it and lies farther than the tolerance from its
+      // own boundary (strict containment: where grids overlap by a sliver) wins; otherwise the smallest code among them.
+      const RULE_SQL = `with p as (select st_setsrid(st_makepoint(u.x, u.y), 4326) as pt),
+          near as (select g.code, st_covers(g.geom, p.pt) and not st_dwithin(st_boundary(g.geom), p.pt, ${BOUNDARY_EPSILON_DEG}) as strict
+            from bench_grid g, p where st_dwithin(g.geom, p.pt, ${BOUNDARY_EPSILON_DEG}))
+        select (select count(*)::int from near) as n,
+          coalesce((select min(code) from near where strict), (select min(code) from near)) as rule`;
+      const ruleOf = async (ix: number[], px: number[], py: number[]) =>
         ix.length === 0
-          ? new Map<number, string[]>()
+          ? new Map<number, { n: number; rule: string | null }>()
           : new Map(
               (
-                await client.query<{ i: number; near: string[] | null }>(
-                  `select u.i::int as i, (select array_agg(g.code order by g.code) from bench_grid g
-                     where st_dwithin(g.geom, st_setsrid(st_makepoint(u.x, u.y), 4326), ${BOUNDARY_EPSILON_DEG})) as near
-                   from unnest($1::int[], $2::float8[], $3::float8[]) as u(i, x, y)`,
+                await client.query<{ i: number; n: number; rule: string | null }>(
+                  `select u.i::int as i, r.n, r.rule from unnest($1::int[], $2::float8[], $3::float8[]) as u(i, x, y)
+                   cross join lateral (${RULE_SQL}) r`,
                   [ix, px, py],
                 )
-              ).rows.map((r) => [r.i, r.near ?? []] as const),
+              ).rows.map((r) => [r.i, { n: r.n, rule: r.rule }] as const),
             );
       // A point PostGIS gives to one grid but that lies within the tolerance of another is an edge point, as is one
       // PostGIS gives to several; only the disagreements need asking (the rest agree whichever class they are in).
       const oneGrid = cover.filter((c) => (c.codes ?? []).length === 1);
       const doubt = oneGrid.filter((c) => answers[c.i] !== c.codes![0]);
-      const doubtNear = await nearOf(
+      const doubtNear = await ruleOf(
         doubt.map((c) => c.i),
         doubt.map((c) => xs[c.i]!),
         doubt.map((c) => ys[c.i]!),
@@ -197,10 +202,10 @@ export const main: BenchMain = async (ctx) => {
           else if (disagreements.length < 5) disagreements.push(`outside: ${xs[c.i]},${ys[c.i]} → ${mine}`);
         } else if (codes.length === 1) {
           const near = doubtNear.get(c.i);
-          if (near && near.length >= 2) {
+          if (near && near.n >= 2) {
             nearEdge++;
-            if (mine === near[0]) nearEdgeRule++;
-            else if (disagreements.length < 5) disagreements.push(`near an edge: ${xs[c.i]},${ys[c.i]} rule ${near[0]} index ${mine}`);
+            if (mine === near.rule) nearEdgeRule++;
+            else if (disagreements.length < 5) disagreements.push(`near an edge: ${xs[c.i]},${ys[c.i]} rule ${near.rule} index ${mine}`);
             continue;
           }
           interior++;
@@ -223,13 +228,12 @@ export const main: BenchMain = async (ctx) => {
         vx.push(v[0]!);
         vy.push(v[1]!);
       }
-      // PostGIS's exact covers, and the grids within the index's edge tolerance (1e-9°): the boundary rule gives such a
-      // point to the smallest code among the latter.
-      const { rows: vcover } = await client.query<{ i: number; codes: string[] | null; near: string[] | null }>(
+      // PostGIS's exact covers, and the boundary rule's grid among those within the index's edge tolerance.
+      const { rows: vcover } = await client.query<{ i: number; codes: string[] | null; n: number; rule: string | null }>(
         `select u.i::int as i,
            (select array_agg(g.code order by g.code) from bench_grid g where st_covers(g.geom, st_setsrid(st_makepoint(u.x, u.y), 4326))) as codes,
-           (select array_agg(g.code order by g.code) from bench_grid g where st_dwithin(g.geom, st_setsrid(st_makepoint(u.x, u.y), 4326), 1e-9)) as near
-         from unnest($1::float8[], $2::float8[]) with ordinality as u(x, y, i)`,
+           r.n, r.rule
+         from unnest($1::float8[], $2::float8[]) with ordinality as u(x, y, i) cross join lateral (${RULE_SQL}) r`,
         [vx, vy],
       );
       let vShared = 0;
@@ -239,12 +243,11 @@ export const main: BenchMain = async (ctx) => {
       const vMiss: Array<{ x: number; y: number; rule: string | null; mine: string | null }> = [];
       for (const c of vcover) {
         const codes = c.codes ?? [];
-        const near = c.near ?? [];
         if (codes.length >= 2) vShared++;
-        if (near.length >= 2) vNear++;
+        if (c.n >= 2) vNear++;
         const mine = index.locate(vx[c.i - 1]!, vy[c.i - 1]!)?.code ?? null;
-        if (mine === (near[0] ?? null)) vRule++;
-        else if (vMiss.length < 5) vMiss.push({ x: vx[c.i - 1]!, y: vy[c.i - 1]!, rule: near[0] ?? null, mine });
+        if (mine === c.rule) vRule++;
+        else if (vMiss.length < 5) vMiss.push({ x: vx[c.i - 1]!, y: vy[c.i - 1]!, rule: c.rule, mine });
         if (mine !== null && codes.includes(mine)) vCovered++;
       }
       // How far the disagreeing vertices lie from both grids: at the tolerance itself, the two computations of one
@@ -285,7 +288,7 @@ export const main: BenchMain = async (ctx) => {
           `${nearEdgeRule} of ${nearEdge} get the smallest code within the tolerance (the boundary rule); PostGIS's exact predicate gives them to one grid`),
         row('grid vertices: index = boundary rule', { median: round((100 * vRule) / Math.max(1, vcover.length), 6), unit: '%', n: vcover.length }, null,
           { text: '100%', met: () => vRule === vcover.length },
-          `smallest code among grids within 1e-9° (PostGIS ST_DWithin); ${vNear} of ${vcover.length} vertices are that close to ≥ 2 grids, ` +
+          `the rule by PostGIS: among grids within 1e-9° (ST_DWithin), one strictly containing the point (farther than 1e-9° from its own boundary, where grids overlap by a sliver), else the smallest code; ${vNear} of ${vcover.length} vertices are that close to ≥ 2 grids, ` +
             `${vShared} exactly covered by ≥ 2 (ST_Covers); the index's grid covers the point exactly in ${vCovered} cases`),
       ];
       return {
