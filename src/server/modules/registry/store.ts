@@ -197,8 +197,8 @@ export async function personsByIndex(trx: Tx, indexes: string[]): Promise<Map<st
 export async function personsElsewhere(trx: Tx, indexes: string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   if (indexes.length === 0) return out;
-  const { rows } = await sql<{ idx: string; gridId: string | null }>`select i as idx, e.grid_id::text as "gridId"
-    from unnest(${indexes}::text[]) i cross join lateral person_exists_elsewhere(i) e`.execute(trx);
+  const { rows } = await sql<{ idx: string; gridId: string | null }>`select e.index_value as idx, e.grid_id::text as "gridId"
+    from persons_exist_elsewhere(${indexes}::text[]) e`.execute(trx);
   for (const r of rows) out.set(r.idx, r.gridId);
   return out;
 }
