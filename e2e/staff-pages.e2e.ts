@@ -95,6 +95,10 @@ export async function staffPagesSpec({ browser, baseUrl, checks, password }: Spe
       await lead.page.getByTestId('filter-q').locator('input').press('Enter');
       await lead.page.waitForURL(`**/cases?q=${number}`);
       await lead.page.locator('[data-testid="case-link"]', { hasText: number }).waitFor();
+      // The case just filed heads the unfiltered list too: wait for the filtered answer to replace it.
+      await lead.page
+        .waitForFunction(() => document.querySelectorAll('[data-testid="case-table"] tbody tr[data-row-key]').length === 1, undefined, { timeout: 15_000 })
+        .catch(() => undefined);
       const rows = await lead.page.locator('[data-testid="case-table"] tbody tr[data-row-key]').count();
       assert(rows === 1, `rows for ${number}: ${rows}`);
     });

@@ -166,7 +166,7 @@ function chooser(mix) {
 }
 
 function newStats() {
-  return { count: 0, errors5xx: 0, failed: 0, other4xx: 0, latencies: [] };
+  return { count: 0, errors5xx: 0, failed: 0, other4xx: 0, latencies: [], statuses: {} };
 }
 
 async function fire(choose, stats) {
@@ -178,6 +178,7 @@ async function fire(choose, stats) {
     const res = await m.request();
     await res.arrayBuffer();
     s.count++;
+    s.statuses[res.status] = (s.statuses[res.status] ?? 0) + 1;
     if (res.status >= 500) s.errors5xx++;
     else if (res.status >= 400 && res.status !== 404) s.other4xx++;
   } catch {
@@ -259,6 +260,7 @@ try {
     '4xx': s.other4xx,
     'p50 ms': Math.round(quantile(s.latencies, 0.5) ?? 0),
     'p99 ms': Math.round(quantile(s.latencies, 0.99) ?? 0),
+    statuses: Object.entries(s.statuses).map(([k, v]) => `${k}×${v}`).join(' '),
   }));
   console.table(rows);
   const rss = samples.map((x) => x.rssMb).filter((x) => x !== null);
