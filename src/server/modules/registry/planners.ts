@@ -85,6 +85,7 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
   const { deps, spec } = state;
   const refused: RowError[] = [];
   let skipped = 0;
+  let updates = 0;
   const live: Array<Pending<PersonValues> & { index: string }> = [];
   for (const r of rows) {
     const index = deps.cipher.blindIndex(r.value.idNumber);
@@ -175,6 +176,7 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
       skipped++;
       return;
     }
+    if (existing) updates++;
     const id = seal(deps.cipher, ID_FIELD, v.idNumber);
     const phone = seal(deps.cipher, PHONE_FIELD, v.phone);
     personCsv.push([
@@ -213,14 +215,9 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
       // Households this file names for the first time get their first member below, in this transaction.
       await exec(sql`insert into household (id, district_id, street_id, community_id, grid_id, path, building_id, number, address, has_members, import_id)
         select id, district_id, street_id, community_id, grid_id, path, building_id, number, address, true, ${imp} from stage_household`);
-      await exec(store.journal('person', imp, sql`select existing_id from stage_person where existing_id is not null`));
-      const updated = await exec<{ id: string }>(sql`update person p set ${PLACE_SET}, name = s.name, name_key = s.name_key,
-          id_type = s.id_type, id_number_enc = s.id_number_enc, id_number_index = s.id_number_index,
-          id_number_masked = s.id_number_masked, phone_enc = coalesce(s.phone_enc, p.phone_enc),
-          phone_index = coalesce(s.phone_index, p.phone_index), phone_masked = coalesce(s.phone_masked, p.phone_masked),
-          gender = coalesce(s.gender, p.gender), birth_date = coalesce(s.birth_date, p.birth_date), care_tags = s.care_tags,
-          import_id = ${imp}, updated_at = now()
-        from stage_person s where p.id = s.existing_id returning p.id`);
+      // A batch of new persons only (a first import) skips the statements about persons already registered: under
+      // row-level security the planner may read every person in scope to join them with an empty set.
+      const updated = updates === 0 ? [] : await updatePersons(exec, imp);
       // New persons get their open residence below, in this transaction: flagged so at once (see 0006_registry_more.sql).
       const inserted = await exec<{ id: string }>(sql`insert into person (id, district_id, street_id, community_id, grid_id, path,
           name, name_key, id_type, id_number_enc, id_number_index, id_number_masked, phone_enc, phone_index, phone_masked,
@@ -228,11 +225,13 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
         select id, district_id, street_id, community_id, grid_id, path, name, name_key, id_type, id_number_enc, id_number_index,
           id_number_masked, phone_enc, phone_index, phone_masked, gender, birth_date, care_tags, true, ${imp}
         from stage_person where existing_id is null returning id`);
-      // A person who moved: the open residence is closed (and journaled), and a new one opened. The past stays.
-      const moved = sql`select r.id from residence r join stage_person s on r.person_id = s.existing_id
-        where r.moved_out is null and (r.household_id is distinct from s.household_id or r.building_id is distinct from s.building_id)`;
-      await exec(store.journal('residence', imp, moved));
-      await exec(sql`update residence set moved_out = current_date where id in (${moved})`);
+      if (updates > 0) {
+        // A person who moved: the open residence is closed (and journaled), and a new one opened. The past stays.
+        const moved = sql`select r.id from residence r join stage_person s on r.person_id = s.existing_id
+          where r.moved_out is null and (r.household_id is distinct from s.household_id or r.building_id is distinct from s.building_id)`;
+        await exec(store.journal('residence', imp, moved));
+        await exec(sql`update residence set moved_out = current_date where id in (${moved})`);
+      }
       await exec(sql`insert into residence (id, district_id, path, person_id, household_id, building_id, relation, residence_type, moved_in, import_id)
         select s.residence_id, s.district_id, s.path, coalesce(s.existing_id, s.id), s.household_id, s.building_id, s.relation,
           s.residence_type, s.moved_in, ${imp}
@@ -242,6 +241,18 @@ const planPersons: Planner<PersonValues> = async (state, rows) => {
     },
   };
 };
+
+/** Persons of the batch already registered: journaled, then updated from the staged rows. */
+async function updatePersons(exec: store.Exec, imp: string): Promise<Array<{ id: string }>> {
+  await exec(store.journal('person', imp, sql`select existing_id from stage_person where existing_id is not null`));
+  return exec<{ id: string }>(sql`update person p set ${PLACE_SET}, name = s.name, name_key = s.name_key,
+          id_type = s.id_type, id_number_enc = s.id_number_enc, id_number_index = s.id_number_index,
+          id_number_masked = s.id_number_masked, phone_enc = coalesce(s.phone_enc, p.phone_enc),
+          phone_index = coalesce(s.phone_index, p.phone_index), phone_masked = coalesce(s.phone_masked, p.phone_masked),
+          gender = coalesce(s.gender, p.gender), birth_date = coalesce(s.birth_date, p.birth_date), care_tags = s.care_tags,
+          import_id = ${imp}, updated_at = now()
+        from stage_person s where p.id = s.existing_id returning p.id`);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Buildings.

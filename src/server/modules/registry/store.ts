@@ -187,8 +187,10 @@ export async function householdsByNumber(trx: Tx, numbers: string[]): Promise<Ma
 export async function personsByIndex(trx: Tx, indexes: string[]): Promise<Map<string, { id: string; path: string }>> {
   const out = new Map<string, { id: string; path: string }>();
   if (indexes.length === 0) return out;
-  const { rows } = await sql<{ idx: string; id: string; path: string }>`select id_number_index as idx, id::text as id, path::text as path
-    from person where id_number_index = any(${indexes}::text[])`.execute(trx);
+  // One index lookup per ID (equality is leakproof, so it works below row-level security): as `= any(…)` the planner
+  // could read the caller's whole scope through the path index instead, slower with every batch an import adds.
+  const { rows } = await sql<{ idx: string; id: string; path: string }>`select i as idx, p.id::text as id, p.path::text as path
+    from unnest(${indexes}::text[]) i cross join lateral (select id, path from person where id_number_index = i) p`.execute(trx);
   for (const r of rows) out.set(r.idx, r);
   return out;
 }
