@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { startPeriodic } from '../server/periodic.ts';
-import type { Database } from './database.ts';
+import { type Database, quoteIdent } from './database.ts';
 
 /**
  * Refreshes the planner's statistics of every table. PostgreSQL's autovacuum does this by itself; the embedded PGlite
@@ -11,6 +11,14 @@ import type { Database } from './database.ts';
 export async function analyzeAll(db: Database): Promise<void> {
   await db.runAsOwner('maintenance', async (trx) => {
     await sql`analyze`.execute(trx);
+  });
+}
+
+/** ANALYZE of some tables, as their owner: after a bulk write, so that the planner sees what is there now. */
+export async function analyzeTables(db: Database, tables: readonly string[]): Promise<void> {
+  if (tables.length === 0) return;
+  await db.runAsOwner('maintenance', async (trx) => {
+    await sql.raw(`analyze ${tables.map(quoteIdent).join(', ')}`).execute(trx);
   });
 }
 

@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import { sql } from 'kysely';
 import type { Caller } from '../../../db/caller.ts';
 import type { Database } from '../../../db/database.ts';
+import { analyzeTables } from '../../../db/maintenance.ts';
 import type { DataCipher } from '../../../domain/crypto.ts';
 import { chinaToday } from '../../../domain/id-number.ts';
 import { AppError } from '../../errors.ts';
@@ -19,6 +20,16 @@ import * as store from './store.ts';
 import { MalformedTableError, readRows, type TableRow, UnsupportedFileError } from './tabular.ts';
 
 export type ImportMode = 'update' | 'skip';
+
+/** The tables an import of each kind writes, analyzed as they grow. */
+const ANALYZED: Record<RegistryKind, readonly string[]> = {
+  persons: ['person', 'household', 'residence'],
+  households: ['household'],
+  buildings: ['building'],
+  places: ['place'],
+  components: ['component'],
+  organisations: ['organisation'],
+};
 
 export interface ImportDeps {
   db: Database;
@@ -140,6 +151,7 @@ export async function runImport(
   });
   const source = createReadStream(spec.path).pipe(counter);
   let pending: Pending<unknown>[] = [];
+  let analyzedAt = 0;
   let errors: RowError[] = [];
   let header = true;
 
@@ -168,6 +180,13 @@ export async function runImport(
     counts.bytesRead = bytes;
     pending = [];
     errors = [];
+    // Statistics keep up with the rows the import adds (PGlite has no autovacuum; on PostgreSQL it may lag): without
+    // them the planner takes a table that doubled for the size it had, and the lookups of later batches slow down.
+    const changed = counts.written + counts.updated;
+    if (changed - analyzedAt >= Math.max(deps.batchSize, analyzedAt)) {
+      await analyzeTables(deps.db, ANALYZED[spec.kind]);
+      analyzedAt = changed;
+    }
     await onBatch({ ...counts });
   };
 
