@@ -9,16 +9,17 @@ import { type Database, quoteIdent } from './database.ts';
  * (the demo seed, imports) call this when they end, and an embedded server also runs it periodically.
  */
 export async function analyzeAll(db: Database): Promise<void> {
-  await db.runAsOwner('maintenance', async (trx) => {
-    await sql`analyze`.execute(trx);
-  });
+  await analyze(db, 'analyze');
 }
 
 /** ANALYZE of some tables, as their owner: after a bulk write, so that the planner sees what is there now. */
 export async function analyzeTables(db: Database, tables: readonly string[]): Promise<void> {
-  if (tables.length === 0) return;
+  if (tables.length > 0) await analyze(db, `analyze ${tables.map(quoteIdent).join(', ')}`);
+}
+
+async function analyze(db: Database, statement: string): Promise<void> {
   await db.runAsOwner('maintenance', async (trx) => {
-    await sql.raw(`analyze ${tables.map(quoteIdent).join(', ')}`).execute(trx);
+    await sql.raw(statement).execute(trx);
   });
 }
 
